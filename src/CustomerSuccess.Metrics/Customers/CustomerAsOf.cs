@@ -1,0 +1,54 @@
+using CustomerSuccess.Metrics.Contracts;
+using CustomerSuccess.Metrics.Ledger;
+using Marten;
+using NodaTime;
+
+namespace CustomerSuccess.Metrics.Customers;
+
+public static class CustomerStatus
+{
+    public const string Active = "active";
+    public const string Churned = "churned";
+    public const string NeverActive = "never_active";
+}
+
+public static class ContractStatus
+{
+    public const string Active = "active";
+    public const string Churned = "churned";
+}
+
+public sealed record ContractView(string ContractId, decimal Arr, LocalDate? TermEndDate, string Status, string? Product, LocalDate OpenedOn, LocalDate? ChurnedOn);
+
+public sealed record CustomerView(
+    string CustomerId, string Status, decimal Arr, string? Name, string? Segment, string? Csm, IReadOnlyList<ContractView> Contracts);
+
+/// <summary>One customer's contracts and status at the end of <c>asOf</c>, as known at <c>knownAt</c>.</summary>
+public sealed class CustomerAsOf(IDocumentStore store)
+{
+    public async Task<CustomerView?> QueryAsync(string customerId, LocalDate asOf, Instant knownAt, CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        var ledger = await session.LoadAsync<CustomerLedger>(customerId, cancellation).ConfigureAwait(false);
+        return ledger is null || !ledger.HasAnythingKnownAt(knownAt) ? null : Build(ledger, asOf, knownAt);
+    }
+
+    public static CustomerView Build(CustomerLedger ledger, LocalDate asOf, Instant knownAt)
+    {
+        var timeline = ledger.KnownTimeline(knownAt);
+        var book = ContractBook.AsOf(timeline, asOf);
+        var everActive = Movements.Movement.Classify(timeline.Where(e => e.EffectiveDate <= asOf).ToList())
+            .Any(m => m.LogoDelta > 0);
+        var status = book.TotalArr > 0m ? CustomerStatus.Active
+            : everActive ? CustomerStatus.Churned
+            : CustomerStatus.NeverActive;
+
+        var contracts = book.Contracts
+            .OrderBy(c => c.OpenedOn).ThenBy(c => c.ContractId, StringComparer.Ordinal)
+            .Select(c => new ContractView(c.ContractId, c.Arr, c.TermEndDate,
+                c.IsClosed ? ContractStatus.Churned : ContractStatus.Active, c.Product, c.OpenedOn, c.ClosedOn))
+            .ToList();
+
+        return new CustomerView(ledger.Id, status, book.TotalArr, book.Name, book.Segment, book.Csm, contracts);
+    }
+}

@@ -1,0 +1,92 @@
+using NodaTime;
+
+namespace CustomerSuccess.Metrics.Events;
+
+/// <summary>Customer attributes a publisher may send with any contract event; absent fields keep their value.</summary>
+public sealed record CustomerDetails(string? Name, string? Segment, string? Csm);
+
+/// <summary>Every event carries the publisher's idempotency key.</summary>
+public interface IPublishedEvent
+{
+    string EventId { get; }
+}
+
+/// <summary>An event that changes a customer's contracts from its effective date on.</summary>
+public interface IContractEvent : IPublishedEvent
+{
+    string CustomerId { get; }
+    string ContractId { get; }
+    LocalDate EffectiveDate { get; }
+    CustomerDetails? Customer { get; }
+}
+
+/// <summary>How an ARR figure was given when it was not sent as <c>arr</c> directly.</summary>
+public sealed record RecurringAmount(decimal Amount, int PeriodMonths);
+
+public sealed record ContractSigned(
+    string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, decimal Arr,
+    LocalDate? TermEndDate, string? Product, CustomerDetails? Customer, RecurringAmount? Recurring) : IContractEvent;
+
+public sealed record ContractCrossSold(
+    string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, decimal Arr,
+    LocalDate? TermEndDate, string? Product, CustomerDetails? Customer, RecurringAmount? Recurring) : IContractEvent;
+
+public sealed record ContractUpsold(
+    string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, decimal ArrIncrease,
+    CustomerDetails? Customer) : IContractEvent;
+
+public sealed record ContractDownsold(
+    string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, decimal ArrDecrease,
+    CustomerDetails? Customer) : IContractEvent;
+
+public sealed record ContractRenewed(
+    string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, decimal Arr,
+    LocalDate TermEndDate, CustomerDetails? Customer, RecurringAmount? Recurring) : IContractEvent;
+
+public sealed record ContractChurned(
+    string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, string? Reason,
+    CustomerDetails? Customer) : IContractEvent;
+
+/// <summary>Retracts an earlier event for every knowledge instant after this one is recorded.</summary>
+public sealed record EventVoided(string EventId, string VoidedEventId, string? Reason) : IPublishedEvent;
+
+public sealed record RetentionCostRecorded(string EventId, LocalDate Date, string Category, decimal Amount) : IPublishedEvent;
+
+public static class EventTypeNames
+{
+    public const string Signed = "contract.signed";
+    public const string CrossSold = "contract.cross_sold";
+    public const string Upsold = "contract.upsold";
+    public const string Downsold = "contract.downsold";
+    public const string Renewed = "contract.renewed";
+    public const string Churned = "contract.churned";
+    public const string Voided = "event.voided";
+    public const string RetentionCost = "retention_cost.recorded";
+
+    public static readonly IReadOnlyList<string> All =
+        [Signed, CrossSold, Upsold, Downsold, Renewed, Churned, Voided, RetentionCost];
+
+    public static string Of(IPublishedEvent e) => e switch
+    {
+        ContractSigned => Signed,
+        ContractCrossSold => CrossSold,
+        ContractUpsold => Upsold,
+        ContractDownsold => Downsold,
+        ContractRenewed => Renewed,
+        ContractChurned => Churned,
+        EventVoided => Voided,
+        RetentionCostRecorded => RetentionCost,
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown event type"),
+    };
+}
+
+public static class Segments
+{
+    public const string Smb = "smb";
+    public const string MidMarket = "mid_market";
+    public const string Enterprise = "enterprise";
+
+    public static readonly IReadOnlyList<string> All = [Smb, MidMarket, Enterprise];
+
+    public static bool IsKnown(string value) => All.Contains(value, StringComparer.Ordinal);
+}

@@ -1,0 +1,68 @@
+using CustomerSuccess.Metrics.Ledger;
+using Npgsql;
+using NodaTime;
+
+namespace CustomerSuccess.Metrics.Knowledge;
+
+/// <summary>
+/// Gives recorded time its meaning. Writers stamp their events only while holding the one clock row,
+/// so recorded instants rise strictly in commit order. Readers wait out any writer in flight before
+/// answering "as known at" an instant that is not yet in the past, so an answer given for an explicit
+/// knownAt can never change afterwards.
+/// </summary>
+public sealed class RecordingClock(IClock clock, NpgsqlDataSource dataSource, ReadModelTables tables)
+{
+    private const long TicksPerMicrosecond = 10;
+
+    private static readonly Duration Tick = Duration.FromTicks(TicksPerMicrosecond);
+
+    /// <summary>Locks the clock row inside the caller's open transaction and returns the instant to record at.</summary>
+    public async Task<Instant> StampAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"insert into {tables.RecordingClock} (id, last_recorded) values (1, null) on conflict (id) do nothing; " +
+            $"select last_recorded from {tables.RecordingClock} where id = 1 for update";
+        var last = await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false) as Instant?;
+
+        var now = TruncateToMicroseconds(clock.GetCurrentInstant());
+        var stamp = last is { } previous && now <= previous ? previous + Tick : now;
+
+        await using var update = connection.CreateCommand();
+        update.CommandText = $"update {tables.RecordingClock} set last_recorded = $1 where id = 1";
+        update.Parameters.Add(new NpgsqlParameter { Value = stamp });
+        await update.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
+        return stamp;
+    }
+
+    /// <summary>
+    /// The knowledge instant a read answers for: the requested one, but never later than now. When it
+    /// could still be reached by a write in flight, waits for that write to finish first.
+    /// </summary>
+    public async Task<Instant> SettleAsync(Instant? requested, CancellationToken cancellation)
+    {
+        // Strictly before now: a writer that stamps after this read stamps at now or later.
+        var latest = TruncateToMicroseconds(clock.GetCurrentInstant()) - Tick;
+        var knownAt = requested is { } r && r < latest ? r : latest;
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellation).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select last_recorded from {tables.RecordingClock} where id = 1";
+        var last = await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false) as Instant?;
+        if (last is { } committed && knownAt < committed)
+        {
+            return knownAt;
+        }
+
+        // A writer stamps only while holding the row; once we can share it, every stamp that can
+        // still come is later than knownAt.
+        command.CommandText =
+            $"insert into {tables.RecordingClock} (id, last_recorded) values (1, null) on conflict (id) do nothing; " +
+            $"select last_recorded from {tables.RecordingClock} where id = 1 for share";
+        await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false);
+        return knownAt;
+    }
+
+    private static Instant TruncateToMicroseconds(Instant instant) =>
+        Instant.FromUnixTimeTicks(instant.ToUnixTimeTicks() / TicksPerMicrosecond * TicksPerMicrosecond);
+}

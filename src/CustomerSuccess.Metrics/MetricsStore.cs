@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CustomerSuccess.Metrics.Events;
+using CustomerSuccess.Metrics.Ledger;
+using CustomerSuccess.Metrics.Recording;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+using Npgsql;
+using Weasel.Core;
+
+namespace CustomerSuccess.Metrics;
+
+/// <summary>How the engine lays out its event store and read models in one PostgreSQL schema.</summary>
+public static class MetricsStore
+{
+    public const string DefaultSchema = "csm";
+
+    public static NpgsqlDataSource BuildDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseNodaTime();
+        return builder.Build();
+    }
+
+    /// <summary>JSON settings shared by the store, fingerprints and the HTTP API.</summary>
+    public static JsonSerializerOptions ConfigureJson(JsonSerializerOptions options)
+    {
+        options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        return options;
+    }
+
+    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, string schema)
+    {
+        var tables = new ReadModelTables(schema);
+        options.Connection(dataSource);
+        options.DatabaseSchemaName = schema;
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
+            json => json.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Events.AppendMode = EventAppendMode.Rich;
+        options.Events.AddEventType<ContractSigned>();
+        options.Events.AddEventType<ContractCrossSold>();
+        options.Events.AddEventType<ContractUpsold>();
+        options.Events.AddEventType<ContractDownsold>();
+        options.Events.AddEventType<ContractRenewed>();
+        options.Events.AddEventType<ContractChurned>();
+        options.Events.AddEventType<EventVoided>();
+        options.Events.AddEventType<RetentionCostRecorded>();
+
+        options.Schema.For<CustomerLedger>().Identity(l => l.Id);
+        options.Schema.For<EventReceipt>().Identity(r => r.Id);
+        options.Storage.ExtendedSchemaObjects.AddRange(tables.Build());
+        options.Projections.Add(new LedgerProjection(tables), ProjectionLifecycle.Inline);
+    }
+}

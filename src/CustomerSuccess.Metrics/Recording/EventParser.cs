@@ -1,0 +1,467 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CustomerSuccess.Metrics.Events;
+using NodaTime;
+using NodaTime.Text;
+
+namespace CustomerSuccess.Metrics.Recording;
+
+/// <summary>The outcome of reading a request body: events in order, or every field error found, keyed by path.</summary>
+public sealed record ParsedBatch(IReadOnlyList<IPublishedEvent> Events, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool IsValid => Errors.Count == 0;
+}
+
+/// <summary>
+/// Reads the published event shapes from JSON with every bound checked. Unknown fields are refused so
+/// that a misspelt amount can never be silently ignored.
+/// </summary>
+public static partial class EventParser
+{
+    public const int MaxBatchSize = 1000;
+    public const int MaxIdLength = 128;
+    public const int MaxTextLength = 500;
+    public static readonly decimal MaxAmount = 1_000_000_000_000m;
+    public const int MaxDecimalPlaces = 6;
+    public static readonly LocalDate EarliestDate = new(1970, 1, 1);
+    public static readonly LocalDate LatestDate = new(2199, 12, 31);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:@-]*$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private static partial Regex CategoryPattern();
+
+    public static ParsedBatch Parse(JsonElement root)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var events = new List<IPublishedEvent>();
+
+        if (root.ValueKind == JsonValueKind.Object)
+        {
+            var single = ParseEvent(root, "", errors);
+            if (single is not null)
+            {
+                events.Add(single);
+            }
+        }
+        else if (root.ValueKind == JsonValueKind.Array)
+        {
+            var count = root.GetArrayLength();
+            if (count == 0)
+            {
+                Add(errors, "", "the batch is empty; send one event or an array of 1 to 1,000");
+            }
+            else if (count > MaxBatchSize)
+            {
+                Add(errors, "", $"a batch holds at most {MaxBatchSize:N0} events; this one has {count:N0}");
+            }
+            else
+            {
+                var index = 0;
+                foreach (var item in root.EnumerateArray())
+                {
+                    var parsed = ParseEvent(item, $"[{index}].", errors);
+                    if (parsed is not null)
+                    {
+                        events.Add(parsed);
+                    }
+
+                    index++;
+                }
+            }
+        }
+        else
+        {
+            Add(errors, "", "the body must be one event object or a JSON array of event objects");
+        }
+
+        return new ParsedBatch(events, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+    }
+
+    private static IPublishedEvent? ParseEvent(JsonElement element, string path, Dictionary<string, List<string>> errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            Add(errors, path.TrimEnd('.'), "each event must be a JSON object");
+            return null;
+        }
+
+        var reader = new FieldReader(element, path, errors);
+        var eventId = reader.Id("eventId", required: true);
+        var type = reader.Text("type", required: true, maxLength: 64);
+        if (type is null)
+        {
+            return null;
+        }
+
+        IPublishedEvent? parsed = type switch
+        {
+            EventTypeNames.Signed or EventTypeNames.CrossSold => ReadOpening(reader, type, eventId),
+            EventTypeNames.Upsold => ReadUpsold(reader, eventId),
+            EventTypeNames.Downsold => ReadDownsold(reader, eventId),
+            EventTypeNames.Renewed => ReadRenewed(reader, eventId),
+            EventTypeNames.Churned => ReadChurned(reader, eventId),
+            EventTypeNames.Voided => ReadVoided(reader, eventId),
+            EventTypeNames.RetentionCost => ReadRetentionCost(reader, eventId),
+            _ => UnknownType(reader, type),
+        };
+
+        reader.RefuseUnknownFields();
+        return reader.HasErrors ? null : parsed;
+    }
+
+    private static IPublishedEvent? UnknownType(FieldReader reader, string type)
+    {
+        reader.Error("type", $"unknown event type '{type}'; expected one of {string.Join(", ", EventTypeNames.All)}");
+        reader.IgnoreRemainingFields();
+        return null;
+    }
+
+    private static IPublishedEvent? ReadOpening(FieldReader reader, string type, string? eventId)
+    {
+        var (customerId, contractId, effective, customer) = ReadContractCommon(reader);
+        var (arr, recurring) = ReadArr(reader);
+        var termEnd = reader.Date("termEndDate", required: false);
+        var product = reader.Text("product", required: false, maxLength: 100);
+        if (termEnd is { } end && effective is { } start && end < start)
+        {
+            reader.Error("termEndDate", "must not be before effectiveDate");
+        }
+
+        if (reader.HasErrors)
+        {
+            return null;
+        }
+
+        return type == EventTypeNames.Signed
+            ? new ContractSigned(eventId!, customerId!, contractId!, effective!.Value, arr!.Value, termEnd, product, customer, recurring)
+            : new ContractCrossSold(eventId!, customerId!, contractId!, effective!.Value, arr!.Value, termEnd, product, customer, recurring);
+    }
+
+    private static IPublishedEvent? ReadUpsold(FieldReader reader, string? eventId)
+    {
+        var (customerId, contractId, effective, customer) = ReadContractCommon(reader);
+        var increase = reader.Amount("arrIncrease", required: true, allowZero: false);
+        return reader.HasErrors
+            ? null
+            : new ContractUpsold(eventId!, customerId!, contractId!, effective!.Value, increase!.Value, customer);
+    }
+
+    private static IPublishedEvent? ReadDownsold(FieldReader reader, string? eventId)
+    {
+        var (customerId, contractId, effective, customer) = ReadContractCommon(reader);
+        var decrease = reader.Amount("arrDecrease", required: true, allowZero: false);
+        return reader.HasErrors
+            ? null
+            : new ContractDownsold(eventId!, customerId!, contractId!, effective!.Value, decrease!.Value, customer);
+    }
+
+    private static IPublishedEvent? ReadRenewed(FieldReader reader, string? eventId)
+    {
+        var (customerId, contractId, effective, customer) = ReadContractCommon(reader);
+        var (arr, recurring) = ReadArr(reader);
+        var termEnd = reader.Date("termEndDate", required: true);
+        if (termEnd is { } end && effective is { } start && end <= start)
+        {
+            reader.Error("termEndDate", "must be after effectiveDate");
+        }
+
+        return reader.HasErrors
+            ? null
+            : new ContractRenewed(eventId!, customerId!, contractId!, effective!.Value, arr!.Value, termEnd!.Value, customer, recurring);
+    }
+
+    private static IPublishedEvent? ReadChurned(FieldReader reader, string? eventId)
+    {
+        var (customerId, contractId, effective, customer) = ReadContractCommon(reader);
+        var reason = reader.Text("reason", required: false, maxLength: MaxTextLength);
+        return reader.HasErrors
+            ? null
+            : new ContractChurned(eventId!, customerId!, contractId!, effective!.Value, reason, customer);
+    }
+
+    private static IPublishedEvent? ReadVoided(FieldReader reader, string? eventId)
+    {
+        var voided = reader.Id("voidedEventId", required: true);
+        var reason = reader.Text("reason", required: false, maxLength: MaxTextLength);
+        if (voided is not null && voided == eventId)
+        {
+            reader.Error("voidedEventId", "an event cannot void itself");
+        }
+
+        return reader.HasErrors ? null : new EventVoided(eventId!, voided!, reason);
+    }
+
+    private static IPublishedEvent? ReadRetentionCost(FieldReader reader, string? eventId)
+    {
+        var date = reader.Date("date", required: true);
+        var category = reader.Text("category", required: true, maxLength: 50);
+        if (category is not null && !CategoryPattern().IsMatch(category))
+        {
+            reader.Error("category", "must be a lower-case slug such as cs_team, tooling, programs, training or other");
+        }
+
+        var amount = reader.Amount("amount", required: true, allowZero: true);
+        return reader.HasErrors ? null : new RetentionCostRecorded(eventId!, date!.Value, category!, amount!.Value);
+    }
+
+    private static (string? CustomerId, string? ContractId, LocalDate? Effective, CustomerDetails? Customer) ReadContractCommon(FieldReader reader) =>
+        (reader.Id("customerId", required: true),
+         reader.Id("contractId", required: true),
+         reader.Date("effectiveDate", required: true),
+         reader.Customer("customer"));
+
+    /// <summary>ARR is sent directly, or as a recurring amount and the months it covers: arr = amount * 12 / months.</summary>
+    private static (decimal? Arr, RecurringAmount? Recurring) ReadArr(FieldReader reader)
+    {
+        var hasArr = reader.Has("arr");
+        var hasRecurring = reader.Has("recurringAmount") || reader.Has("periodMonths");
+        if (hasArr && hasRecurring)
+        {
+            reader.Error("arr", "give either arr or recurringAmount with periodMonths, not both");
+            reader.IgnoreFields("arr", "recurringAmount", "periodMonths");
+            return (null, null);
+        }
+
+        if (!hasRecurring)
+        {
+            return (reader.Amount("arr", required: true, allowZero: false), null);
+        }
+
+        var amount = reader.Amount("recurringAmount", required: true, allowZero: false);
+        var months = reader.Integer("periodMonths", required: true, min: 1, max: 120);
+        if (amount is null || months is null)
+        {
+            return (null, null);
+        }
+
+        var arr = Normalise(amount.Value * 12m / months.Value);
+        if (arr > MaxAmount)
+        {
+            reader.Error("recurringAmount", $"normalises to an ARR above the limit of {MaxAmount:N0}");
+            return (null, null);
+        }
+
+        return (arr, new RecurringAmount(amount.Value, months.Value));
+    }
+
+    /// <summary>Drops trailing zeros so that 12000 and 12000.00 are the same amount everywhere.</summary>
+    public static decimal Normalise(decimal value) => value / 1.0000000000000000000000000000m;
+
+    private static void Add(Dictionary<string, List<string>> errors, string key, string message)
+    {
+        if (!errors.TryGetValue(key, out var list))
+        {
+            errors[key] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    private sealed class FieldReader(JsonElement element, string path, Dictionary<string, List<string>> errors)
+    {
+        private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+        private bool _hasErrors;
+
+        public bool HasErrors => _hasErrors;
+
+        public bool Has(string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+        public void Error(string field, string message)
+        {
+            _hasErrors = true;
+            Add(errors, path + field, message);
+        }
+
+        public void IgnoreFields(params string[] names) => _read.UnionWith(names);
+
+        public void IgnoreRemainingFields()
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                _read.Add(property.Name);
+            }
+        }
+
+        public void RefuseUnknownFields()
+        {
+            foreach (var property in element.EnumerateObject().Where(p => !_read.Contains(p.Name)))
+            {
+                Error(property.Name, "is not a field of this event type");
+            }
+        }
+
+        private JsonElement? Get(string name, bool required)
+        {
+            _read.Add(name);
+            if (element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                return value;
+            }
+
+            if (required)
+            {
+                Error(name, "is required");
+            }
+
+            return null;
+        }
+
+        public string? Text(string name, bool required, int maxLength)
+        {
+            if (Get(name, required) is not { } value)
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                Error(name, "must be a string");
+                return null;
+            }
+
+            var text = value.GetString()!;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                Error(name, "must not be blank");
+                return null;
+            }
+
+            if (text.Length > maxLength)
+            {
+                Error(name, $"must be at most {maxLength} characters");
+                return null;
+            }
+
+            return text;
+        }
+
+        public string? Id(string name, bool required)
+        {
+            var text = Text(name, required, MaxIdLength);
+            if (text is not null && !IdPattern().IsMatch(text))
+            {
+                Error(name, "may hold only letters, digits and . _ : @ - and must start with a letter or digit");
+                return null;
+            }
+
+            return text;
+        }
+
+        public LocalDate? Date(string name, bool required)
+        {
+            var text = Text(name, required, 10);
+            if (text is null)
+            {
+                return null;
+            }
+
+            var result = LocalDatePattern.Iso.Parse(text);
+            if (!result.Success)
+            {
+                Error(name, "must be a date as YYYY-MM-DD");
+                return null;
+            }
+
+            if (result.Value < EarliestDate || result.Value > LatestDate)
+            {
+                Error(name, $"must be between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}");
+                return null;
+            }
+
+            return result.Value;
+        }
+
+        public decimal? Amount(string name, bool required, bool allowZero)
+        {
+            if (Get(name, required) is not { } value)
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var amount))
+            {
+                Error(name, "must be a number");
+                return null;
+            }
+
+            if (amount < 0m || (!allowZero && amount == 0m))
+            {
+                Error(name, allowZero ? "must not be negative" : "must be greater than 0");
+                return null;
+            }
+
+            if (amount > MaxAmount)
+            {
+                Error(name, $"must be at most {MaxAmount.ToString("N0", CultureInfo.InvariantCulture)}");
+                return null;
+            }
+
+            amount = Normalise(amount);
+            if (amount.Scale > MaxDecimalPlaces)
+            {
+                Error(name, $"must have at most {MaxDecimalPlaces} decimal places");
+                return null;
+            }
+
+            return amount;
+        }
+
+        public int? Integer(string name, bool required, int min, int max)
+        {
+            if (Get(name, required) is not { } value)
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
+            {
+                Error(name, "must be a whole number");
+                return null;
+            }
+
+            if (number < min || number > max)
+            {
+                Error(name, $"must be between {min} and {max}");
+                return null;
+            }
+
+            return number;
+        }
+
+        public CustomerDetails? Customer(string name)
+        {
+            if (Get(name, required: false) is not { } value)
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                Error(name, "must be an object with name, segment and csm");
+                return null;
+            }
+
+            var nested = new FieldReader(value, path + name + ".", errors);
+            var customerName = nested.Text("name", required: false, maxLength: 200);
+            var segment = nested.Text("segment", required: false, maxLength: 32);
+            if (segment is not null && !Segments.IsKnown(segment))
+            {
+                nested.Error("segment", $"must be one of {string.Join(", ", Segments.All)}");
+            }
+
+            var csm = nested.Text("csm", required: false, maxLength: 100);
+            nested.RefuseUnknownFields();
+            if (nested.HasErrors)
+            {
+                _hasErrors = true;
+                return null;
+            }
+
+            return new CustomerDetails(customerName, segment, csm);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Text.Json;
+using CustomerSuccess.Metrics.Contracts;
+using CustomerSuccess.Metrics.Events;
+using CustomerSuccess.Metrics.Knowledge;
+using CustomerSuccess.Metrics.Ledger;
+using JasperFx.Events;
+using Marten;
+using JasperFx;
+using NodaTime;
+
+namespace CustomerSuccess.Metrics.Recording;
+
+public static class RecordStatus
+{
+    public const string Appended = "appended";
+    public const string Duplicate = "duplicate";
+}
+
+public sealed record RecordedEvent(string EventId, string Status);
+
+public sealed record RecordOutcome(IReadOnlyList<RecordedEvent> Results, Refusal? Refusal, Instant? RecordedAt);
+
+/// <summary>
+/// Appends a batch of validated events atomically: each event is decided against its customer's whole
+/// timeline (with the events before it in the batch), duplicates are recognised by eventId and
+/// fingerprint, and either everything new is appended at one recorded instant or nothing is.
+/// </summary>
+public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingClock, JsonSerializerOptions fingerprintOptions)
+{
+    private const int Attempts = 5;
+
+    public async Task<RecordOutcome> HandleAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryRecordAsync(events, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < Attempts && IsWriteConflict(e))
+            {
+                // Another writer got there first; decide again against what it committed.
+            }
+        }
+    }
+
+    private static bool IsWriteConflict(Exception e) =>
+        e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException
+            or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
+        || e.InnerException is not null && IsWriteConflict(e.InnerException);
+
+    private async Task<RecordOutcome> TryRecordAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
+    {
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(cancellation).ConfigureAwait(false);
+        var stamp = await recordingClock.StampAsync(session.Connection, cancellation).ConfigureAwait(false);
+
+        var batch = new Batch(session, stamp, fingerprintOptions);
+        await batch.LoadAsync(events, cancellation).ConfigureAwait(false);
+
+        var results = new List<RecordedEvent>(events.Count);
+        foreach (var e in events)
+        {
+            var (status, refusal) = await batch.DecideAsync(e, cancellation).ConfigureAwait(false);
+            if (refusal is not null)
+            {
+                return new RecordOutcome([], refusal, null);
+            }
+
+            results.Add(new RecordedEvent(e.EventId, status!));
+        }
+
+        if (!batch.AppendPending())
+        {
+            return new RecordOutcome(results, null, null);
+        }
+
+        await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
+        return new RecordOutcome(results, null, stamp);
+    }
+
+    /// <summary>The working state of one request: receipts, customers' ledgers and what to append.</summary>
+    private sealed class Batch(IDocumentSession session, Instant stamp, JsonSerializerOptions fingerprintOptions)
+    {
+        private readonly Dictionary<string, EventReceipt> _receipts = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, WorkingLedger> _ledgers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<IPublishedEvent>> _pending = new(StringComparer.Ordinal);
+        private long _nextSequence = long.MaxValue / 2;
+
+        public async Task LoadAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
+        {
+            var ids = events.Select(e => e.EventId)
+                .Concat(events.OfType<EventVoided>().Select(v => v.VoidedEventId))
+                .Distinct(StringComparer.Ordinal)
+                .ToArray();
+            foreach (var receipt in await session.LoadManyAsync<EventReceipt>(cancellation, ids).ConfigureAwait(false))
+            {
+                _receipts[receipt.Id] = receipt;
+            }
+        }
+
+        public async Task<(string? Status, Refusal? Refusal)> DecideAsync(IPublishedEvent e, CancellationToken cancellation)
+        {
+            var fingerprint = EventReceipt.FingerprintOf(e, fingerprintOptions);
+            if (_receipts.TryGetValue(e.EventId, out var existing))
+            {
+                return existing.Fingerprint == fingerprint
+                    ? (RecordStatus.Duplicate, null)
+                    : (null, new Refusal(RefusalKind.Conflict, e.EventId, "eventId",
+                        $"eventId '{e.EventId}' was already recorded as a {existing.Type} with different content; " +
+                        "an eventId can be re-sent only with identical content"));
+            }
+
+            var (streamKey, refusal) = e switch
+            {
+                IContractEvent contractEvent => await DecideContractEventAsync(contractEvent, cancellation).ConfigureAwait(false),
+                EventVoided voided => await DecideVoidAsync(voided, cancellation).ConfigureAwait(false),
+                RetentionCostRecorded => (StreamKeys.RetentionCosts, null),
+                _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown event type"),
+            };
+
+            if (refusal is not null)
+            {
+                return (null, refusal);
+            }
+
+            _receipts[e.EventId] = new EventReceipt
+            {
+                Id = e.EventId, Type = EventTypeNames.Of(e), StreamKey = streamKey!, Fingerprint = fingerprint,
+            };
+            session.Store(_receipts[e.EventId]);
+            Pending(streamKey!).Add(e);
+            return (RecordStatus.Appended, null);
+        }
+
+        private async Task<(string?, Refusal?)> DecideContractEventAsync(IContractEvent e, CancellationToken cancellation)
+        {
+            var ledger = await LedgerAsync(e.CustomerId, cancellation).ConfigureAwait(false);
+            var candidate = TimelineEntry.From(e, _nextSequence++, stamp);
+            var refusal = CustomerDecider.Decide(ledger.Current, candidate);
+            if (refusal is null)
+            {
+                ledger.Current.Entries.Add(candidate);
+            }
+
+            return (e.CustomerId, refusal);
+        }
+
+        private async Task<(string?, Refusal?)> DecideVoidAsync(EventVoided e, CancellationToken cancellation)
+        {
+            if (!_receipts.TryGetValue(e.VoidedEventId, out var target))
+            {
+                return (null, new Refusal(RefusalKind.BusinessRule, e.EventId, "voidedEventId",
+                    $"no event with eventId '{e.VoidedEventId}' has been recorded"));
+            }
+
+            if (target.Type == EventTypeNames.Voided)
+            {
+                return (null, new Refusal(RefusalKind.BusinessRule, e.EventId, "voidedEventId",
+                    $"'{e.VoidedEventId}' is itself a void; record the original event again instead"));
+            }
+
+            if (target.VoidedBy is not null)
+            {
+                return (null, new Refusal(RefusalKind.BusinessRule, e.EventId, "voidedEventId",
+                    $"'{e.VoidedEventId}' has already been voided by '{target.VoidedBy}'"));
+            }
+
+            Refusal? refusal = null;
+            if (target.StreamKey != StreamKeys.RetentionCosts)
+            {
+                var ledger = await LedgerAsync(target.StreamKey, cancellation).ConfigureAwait(false);
+                var voidEntry = new VoidEntry(e.EventId, e.VoidedEventId, _nextSequence++, stamp, e.Reason);
+                refusal = CustomerDecider.DecideVoid(ledger.Current, voidEntry);
+                if (refusal is null)
+                {
+                    ledger.Current.Voids.Add(voidEntry);
+                }
+            }
+
+            if (refusal is null)
+            {
+                target.VoidedBy = e.EventId;
+                session.Store(target);
+            }
+
+            return (target.StreamKey, refusal);
+        }
+
+        private async Task<WorkingLedger> LedgerAsync(string customerId, CancellationToken cancellation)
+        {
+            if (!_ledgers.TryGetValue(customerId, out var working))
+            {
+                var stored = await session.LoadAsync<CustomerLedger>(customerId, cancellation).ConfigureAwait(false);
+                working = new WorkingLedger(stored?.Version ?? 0, stored ?? new CustomerLedger { Id = customerId });
+                _ledgers[customerId] = working;
+            }
+
+            return working;
+        }
+
+        private List<IPublishedEvent> Pending(string streamKey)
+        {
+            if (!_pending.TryGetValue(streamKey, out var list))
+            {
+                _pending[streamKey] = list = [];
+            }
+
+            return list;
+        }
+
+        /// <summary>Queues every new event with the request's recorded instant; false when there is nothing new.</summary>
+        public bool AppendPending()
+        {
+            foreach (var (streamKey, events) in _pending)
+            {
+                var action = streamKey == StreamKeys.RetentionCosts
+                    ? session.Events.Append(streamKey, events)
+                    : _ledgers[streamKey].StoredVersion == 0
+                        ? session.Events.StartStream(streamKey, events)
+                        : session.Events.Append(streamKey, _ledgers[streamKey].StoredVersion + events.Count, events);
+
+                foreach (var e in action.Events)
+                {
+                    e.Timestamp = stamp.ToDateTimeOffset();
+                }
+            }
+
+            return _pending.Count > 0;
+        }
+    }
+
+    /// <summary>A customer's ledger as stored, plus what this request has decided so far.</summary>
+    private sealed record WorkingLedger(long StoredVersion, CustomerLedger Current);
+}
