@@ -10,7 +10,9 @@ using Marten;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using Npgsql;
+using NpgsqlTypes;
 using Weasel.Core;
+using Weasel.Postgresql;
 
 namespace CustomerSuccess.Metrics;
 
@@ -37,6 +39,10 @@ public static class MetricsStore
 
     public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, string schema)
     {
+        // Parameters of queued SQL are typed by Weasel; teach it the NodaTime types Npgsql already maps.
+        PostgresqlProvider.Instance.RegisterMapping(typeof(LocalDate), "date", NpgsqlDbType.Date);
+        PostgresqlProvider.Instance.RegisterMapping(typeof(Instant), "timestamp with time zone", NpgsqlDbType.TimestampTz);
+
         var tables = new ReadModelTables(schema);
         options.Connection(dataSource);
         options.DatabaseSchemaName = schema;

@@ -1,0 +1,221 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace CustomerSuccess.Metrics.SampleBook;
+
+/// <summary>Fixed vocabularies of the sample book; indexes into these are what <see cref="BookEvent"/> stores.</summary>
+internal static class Vocabulary
+{
+    public static readonly string[] Segments = ["smb", "mid_market", "enterprise"];
+    public const int Smb = 0;
+    public const int MidMarket = 1;
+    public const int Enterprise = 2;
+
+    /// <summary>Index 0 is what every customer signs first; the rest are cross-sold.</summary>
+    public static readonly string[] Products = ["core", "analytics", "automation", "integrations", "premium_support"];
+
+    public static readonly string[] Csms = ["dana", "eli", "farah", "gus", "hana", "ivan", "jo", "kemal", "lena", "mo"];
+
+    public static readonly string[] CompanySuffixes = ["Ltd", "Inc", "GmbH", "LLC", "plc", "BV", "SA", "Pty Ltd"];
+
+    public static readonly string[] ChurnReasons =
+        ["budget", "competitor", "low adoption", "acquired", "product fit", "champion left"];
+
+    public static readonly string[] CostCategories = ["cs_team", "tooling", "programs"];
+
+    public const string VoidReason = "entered twice";
+}
+
+/// <summary>Per-customer facts that every event of the customer shares.</summary>
+internal sealed class CustomerTable(int customers)
+{
+    public readonly byte[] Csm = new byte[customers + 1];
+    public readonly byte[] Suffix = new byte[customers + 1];
+    public readonly int IdWidth = Math.Max(5, customers.ToString(CultureInfo.InvariantCulture).Length);
+
+    public string Digits(int customer) => customer.ToString("D" + IdWidth.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The generated book in send order. Events are stored compactly and rendered to their wire-format
+/// <see cref="JsonObject"/> on each read: every read returns a new, parentless object (so it can be put
+/// straight into a <see cref="JsonArray"/> batch), and the rendering is a pure function of the stored
+/// event, so reading twice gives byte-identical JSON.
+/// </summary>
+internal sealed class SampleBookEvents : IReadOnlyList<JsonObject>, IList<JsonObject>
+{
+    private readonly BookEvent[] _events;
+    private readonly int[] _order;
+    private readonly CustomerTable _customers;
+
+    public SampleBookEvents(BookEvent[] events, int[] order, CustomerTable customers)
+    {
+        _events = events;
+        _order = order;
+        _customers = customers;
+    }
+
+    public int Count => _order.Length;
+
+    public bool IsReadOnly => true;
+
+    public JsonObject this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _order.Length);
+            return Render(in _events[_order[index]]);
+        }
+        set => throw ReadOnly();
+    }
+
+    public IEnumerator<JsonObject> GetEnumerator()
+    {
+        for (var i = 0; i < _order.Length; i++)
+        {
+            yield return Render(in _events[_order[i]]);
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public int IndexOf(JsonObject item)
+    {
+        var text = item.ToJsonString();
+        for (var i = 0; i < _order.Length; i++)
+        {
+            if (Render(in _events[_order[i]]).ToJsonString() == text)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public bool Contains(JsonObject item) => IndexOf(item) >= 0;
+
+    public void CopyTo(JsonObject[] array, int arrayIndex)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        ArgumentOutOfRangeException.ThrowIfNegative(arrayIndex);
+        if (array.Length - arrayIndex < _order.Length)
+        {
+            throw new ArgumentException("The destination array is too small.", nameof(array));
+        }
+
+        for (var i = 0; i < _order.Length; i++)
+        {
+            array[arrayIndex + i] = Render(in _events[_order[i]]);
+        }
+    }
+
+    public void Add(JsonObject item) => throw ReadOnly();
+
+    public void Clear() => throw ReadOnly();
+
+    public void Insert(int index, JsonObject item) => throw ReadOnly();
+
+    public bool Remove(JsonObject item) => throw ReadOnly();
+
+    public void RemoveAt(int index) => throw ReadOnly();
+
+    private static NotSupportedException ReadOnly() => new("The sample book is read-only.");
+
+    private JsonObject Render(in BookEvent e)
+    {
+        if (e.Type == BookEventType.RetentionCost)
+        {
+            var date = DateOnly.FromDayNumber(e.EffectiveDay);
+            var category = Vocabulary.CostCategories[e.Detail];
+            return new JsonObject
+            {
+                ["eventId"] = $"cost-{date.ToString("yyyy-MM", CultureInfo.InvariantCulture)}-{category}",
+                ["type"] = "retention_cost.recorded",
+                ["date"] = Date(e.EffectiveDay),
+                ["category"] = category,
+                ["amount"] = e.Amount,
+            };
+        }
+
+        var customerId = "cust-" + _customers.Digits(e.Customer);
+        var json = new JsonObject { ["eventId"] = EventId(customerId, e.Number) };
+        if (e.Type == BookEventType.Voided)
+        {
+            json["type"] = "event.voided";
+            json["voidedEventId"] = EventId(customerId, e.VoidedNumber);
+            json["reason"] = Vocabulary.VoidReason;
+            return json;
+        }
+
+        json["type"] = e.Type switch
+        {
+            BookEventType.Signed => "contract.signed",
+            BookEventType.CrossSold => "contract.cross_sold",
+            BookEventType.Upsold => "contract.upsold",
+            BookEventType.Downsold => "contract.downsold",
+            BookEventType.Renewed => "contract.renewed",
+            BookEventType.Churned => "contract.churned",
+            _ => throw new InvalidOperationException($"Unexpected event type {e.Type}."),
+        };
+        json["customerId"] = customerId;
+        json["contractId"] = customerId + "-c" + e.Contract.ToString(CultureInfo.InvariantCulture);
+        json["effectiveDate"] = Date(e.EffectiveDay);
+
+        switch (e.Type)
+        {
+            case BookEventType.Signed or BookEventType.CrossSold:
+                AddArr(json, e);
+                json["termEndDate"] = Date(e.TermEndDay);
+                json["product"] = Vocabulary.Products[e.Detail];
+                break;
+            case BookEventType.Renewed:
+                AddArr(json, e);
+                json["termEndDate"] = Date(e.TermEndDay);
+                break;
+            case BookEventType.Upsold:
+                json["arrIncrease"] = e.Amount;
+                break;
+            case BookEventType.Downsold:
+                json["arrDecrease"] = e.Amount;
+                break;
+            case BookEventType.Churned:
+                json["reason"] = Vocabulary.ChurnReasons[e.Detail];
+                break;
+        }
+
+        if (e.CustomerSegment >= 0)
+        {
+            json["customer"] = new JsonObject
+            {
+                ["name"] = $"Customer {_customers.Digits(e.Customer)} {Vocabulary.CompanySuffixes[_customers.Suffix[e.Customer]]}",
+                ["segment"] = Vocabulary.Segments[e.CustomerSegment],
+                ["csm"] = Vocabulary.Csms[_customers.Csm[e.Customer]],
+            };
+        }
+
+        return json;
+    }
+
+    private static void AddArr(JsonObject json, in BookEvent e)
+    {
+        if (e.PeriodMonths == 12)
+        {
+            json["arr"] = e.Amount;
+        }
+        else
+        {
+            // The generator keeps ARR a whole multiple of 12 / periodMonths, so this division is exact.
+            json["recurringAmount"] = e.Amount * e.PeriodMonths / 12;
+            json["periodMonths"] = (int)e.PeriodMonths;
+        }
+    }
+
+    private static string EventId(string customerId, int number) =>
+        customerId + "-e" + number.ToString(CultureInfo.InvariantCulture);
+
+    private static string Date(int dayNumber) =>
+        DateOnly.FromDayNumber(dayNumber).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using CustomerSuccess.Metrics;
+using CustomerSuccess.Metrics.Api;
+using CustomerSuccess.Metrics.Api.Hosting;
+using CustomerSuccess.Metrics.Arr;
+using CustomerSuccess.Metrics.Customers;
+using CustomerSuccess.Metrics.Knowledge;
+using CustomerSuccess.Metrics.Ledger;
+using CustomerSuccess.Metrics.Recording;
+using CustomerSuccess.Metrics.SampleBook;
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NodaTime;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var connectionString = builder.Configuration.GetConnectionString("Marten");
+EmbeddedPostgres? embedded = null;
+if (string.IsNullOrWhiteSpace(connectionString))
+{
+    embedded = EmbeddedPostgres.Start(Console.Out);
+    connectionString = embedded.ConnectionString;
+}
+
+var schema = builder.Configuration["Marten:Schema"] ?? MetricsStore.DefaultSchema;
+var dataSource = MetricsStore.BuildDataSource(connectionString);
+var fingerprintJson = MetricsStore.ConfigureJson(new JsonSerializerOptions());
+
+builder.Services.AddSingleton(dataSource);
+builder.Services.AddSingleton(new ReadModelTables(schema));
+builder.Services.TryAddSingleton<IClock>(SystemClock.Instance);
+builder.Services.AddSingleton(new ReportingOptions(builder.Configuration["Reporting:Currency"] ?? "USD"));
+builder.Services.AddSingleton<RecordingClock>();
+builder.Services.AddSingleton(sp => new RecordEvents(
+    sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<RecordingClock>(), fingerprintJson));
+builder.Services.AddSingleton<ArrAsOf>();
+builder.Services.AddSingleton<CustomerAsOf>();
+builder.Services.AddSingleton<CustomerHistory>();
+
+builder.Services.AddMarten(options => MetricsStore.Configure(options, dataSource, schema))
+    .UseLightweightSessions()
+    .ApplyAllDatabaseChangesOnStartup()
+    .IntegrateWithWolverine();
+
+builder.Host.UseWolverine(options => options.Durability.Mode = DurabilityMode.Solo);
+builder.Services.AddWolverineHttp();
+builder.Services.ConfigureHttpJsonOptions(options => MetricsStore.ConfigureJson(options.SerializerOptions));
+builder.Services.AddProblemDetails();
+
+var sampleCustomers = builder.Configuration.GetValue<int>("SampleBook:Customers");
+if (sampleCustomers > 0)
+{
+    builder.Services.AddSingleton(SampleBookOptions.Small with { Customers = sampleCustomers });
+    builder.Services.AddHostedService<SampleBookLoader>();
+}
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapWolverineEndpoints();
+if (embedded is not null)
+{
+    app.Lifetime.ApplicationStopped.Register(embedded.Dispose);
+}
+
+try
+{
+    return await app.RunJasperFxCommands(args);
+}
+finally
+{
+    embedded?.Dispose();
+}
+
+public partial class Program;

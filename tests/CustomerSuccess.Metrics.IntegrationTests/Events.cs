@@ -1,0 +1,31 @@
+namespace CustomerSuccess.Metrics.IntegrationTests;
+
+/// <summary>Event JSON in the published wire format.</summary>
+internal static class Events
+{
+    public static string Signed(string id, string customer, string contract, string date, decimal arr, string segment = "smb") =>
+        $$$"""{"eventId":"{{{id}}}","type":"contract.signed","customerId":"{{{customer}}}","contractId":"{{{contract}}}","effectiveDate":"{{{date}}}","arr":{{{arr}}},"termEndDate":"{{{date[..4]}}}-12-31","product":"core","customer":{"name":"{{{customer}}} Inc","segment":"{{{segment}}}","csm":"dana"}}""";
+
+    public static string CrossSold(string id, string customer, string contract, string date, decimal arr) =>
+        $$"""{"eventId":"{{id}}","type":"contract.cross_sold","customerId":"{{customer}}","contractId":"{{contract}}","effectiveDate":"{{date}}","arr":{{arr}},"product":"analytics"}""";
+
+    public static string Upsold(string id, string customer, string contract, string date, decimal increase) =>
+        $$"""{"eventId":"{{id}}","type":"contract.upsold","customerId":"{{customer}}","contractId":"{{contract}}","effectiveDate":"{{date}}","arrIncrease":{{increase}}}""";
+
+    public static string Downsold(string id, string customer, string contract, string date, decimal decrease) =>
+        $$"""{"eventId":"{{id}}","type":"contract.downsold","customerId":"{{customer}}","contractId":"{{contract}}","effectiveDate":"{{date}}","arrDecrease":{{decrease}}}""";
+
+    public static string Renewed(string id, string customer, string contract, string date, decimal arr, string termEnd) =>
+        $$"""{"eventId":"{{id}}","type":"contract.renewed","customerId":"{{customer}}","contractId":"{{contract}}","effectiveDate":"{{date}}","arr":{{arr}},"termEndDate":"{{termEnd}}"}""";
+
+    public static string Churned(string id, string customer, string contract, string date) =>
+        $$"""{"eventId":"{{id}}","type":"contract.churned","customerId":"{{customer}}","contractId":"{{contract}}","effectiveDate":"{{date}}","reason":"budget"}""";
+
+    public static string Voided(string id, string voided) =>
+        $$"""{"eventId":"{{id}}","type":"event.voided","voidedEventId":"{{voided}}","reason":"entered twice"}""";
+
+    public static string RetentionCost(string id, string date, string category, decimal amount) =>
+        $$"""{"eventId":"{{id}}","type":"retention_cost.recorded","date":"{{date}}","category":"{{category}}","amount":{{amount}}}""";
+
+    public static string Batch(params string[] events) => "[" + string.Join(",", events) + "]";
+}

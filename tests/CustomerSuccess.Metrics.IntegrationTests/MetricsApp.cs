@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using JasperFx.CommandLine;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NodaTime;
+using NodaTime.Testing;
+
+namespace CustomerSuccess.Metrics.IntegrationTests;
+
+/// <summary>
+/// The real API host over real PostgreSQL, in a schema of its own so test classes run in parallel, with a
+/// clock the test sets. One instance per test class.
+/// </summary>
+public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public static readonly Instant Start = Instant.FromUtc(2025, 1, 1, 9, 0);
+
+    static MetricsApp() => JasperFxEnvironment.AutoStartHost = true;
+
+    public FakeClock Clock { get; } = new(Start, Duration.FromMilliseconds(1));
+
+    public string Schema { get; } = $"t_{Guid.NewGuid():N}"[..20];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Marten", TestDatabase.ConnectionString);
+        builder.UseSetting("Marten:Schema", Schema);
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<IClock>();
+            services.AddSingleton<IClock>(Clock);
+        });
+    }
+
+    public Task InitializeAsync()
+    {
+        _ = Server;
+        return Task.CompletedTask;
+    }
+
+    public new async Task DisposeAsync() => await base.DisposeAsync();
+
+    public async Task<Reply> PostEventsAsync(string json)
+    {
+        using var client = CreateClient();
+        using var response = await client.PostAsync("/api/v1/events", new StringContent(json, Encoding.UTF8, "application/json"));
+        return await Reply.ReadAsync(response);
+    }
+
+    public async Task<Reply> GetAsync(string path)
+    {
+        using var client = CreateClient();
+        using var response = await client.GetAsync(path);
+        return await Reply.ReadAsync(response);
+    }
+
+    /// <summary>Records the events as of the given instant on the clock.</summary>
+    public async Task<Reply> PostEventsAtAsync(Instant at, string json)
+    {
+        Clock.Reset(at);
+        return await PostEventsAsync(json);
+    }
+}
+
+public sealed record Reply(HttpStatusCode Status, string? ContentType, JsonNode? Body, string Text)
+{
+    public static async Task<Reply> ReadAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return new Reply(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+            text.Length == 0 ? null : JsonNode.Parse(text), text);
+    }
+
+    public JsonNode this[string name] => Body?[name] ?? throw new InvalidOperationException($"'{name}' is missing from {Text}");
+
+    public decimal Decimal(string name) => this[name].GetValue<decimal>();
+
+    public Reply ShouldBe(HttpStatusCode expected)
+    {
+        Assert.True(Status == expected, $"Expected {(int)expected} but got {(int)Status}: {Text}");
+        return this;
+    }
+}
