@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using NodaTime;
 
 namespace CustomerSuccess.Metrics.Api.Hosting;
 
@@ -11,6 +12,8 @@ namespace CustomerSuccess.Metrics.Api.Hosting;
 /// </summary>
 public sealed class EmbeddedPostgres : IDisposable
 {
+    private const string DirectoryPrefix = "csm-postgres-";
+
     private readonly string _binaries;
     private readonly string _root;
     private readonly bool _asPostgresUser;
@@ -38,8 +41,9 @@ public sealed class EmbeddedPostgres : IDisposable
                 "No connection string 'ConnectionStrings:Marten' is configured and no PostgreSQL server binaries were found " +
                 "under /usr/lib/postgresql. Install PostgreSQL (apt-get install -y postgresql) or configure a connection string.");
 
+        RemoveStoppedClusters();
         var asPostgresUser = Environment.UserName == "root";
-        var root = Directory.CreateTempSubdirectory("csm-postgres-").FullName;
+        var root = Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
         var port = FreeLoopbackPort();
         var server = new EmbeddedPostgres(binaries, root, port, asPostgresUser);
         try
@@ -95,6 +99,30 @@ public sealed class EmbeddedPostgres : IDisposable
         catch (IOException)
         {
             // A server that would not stop keeps its files; nothing else depends on them.
+        }
+    }
+
+    /// <summary>
+    /// Clusters of processes that were killed before they could clean up: no server runs in them, and
+    /// they are old enough not to be one that another process is still setting up.
+    /// </summary>
+    private static void RemoveStoppedClusters()
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            var age = SystemClock.Instance.GetCurrentInstant() - Instant.FromDateTimeUtc(Directory.GetLastWriteTimeUtc(directory));
+            var settled = age > Duration.FromMinutes(10);
+            if (settled && !File.Exists(Path.Combine(directory, "data", "postmaster.pid")))
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another process may be creating it right now; it is swept next time.
+                }
+            }
         }
     }
 
