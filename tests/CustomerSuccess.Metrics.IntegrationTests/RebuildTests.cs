@@ -1,0 +1,52 @@
+using System.Net;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NodaTime;
+using static CustomerSuccess.Metrics.IntegrationTests.Events;
+
+namespace CustomerSuccess.Metrics.IntegrationTests;
+
+public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
+{
+    private async Task<string> ReadModelFingerprint()
+    {
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select md5(coalesce(string_agg(customer_id || movement_date || kind || coalesce(segment, '') || amount || arr_delta " +
+            $"|| logo_delta || array_to_string(event_ids, ',') || known_from || coalesce(known_to::text, ''), '|' " +
+            $"order by customer_id, movement_date, kind, known_from), '')) || ':' || " +
+            $"(select count(*) from {app.Schema}.mt_doc_customerledger) || ':' || " +
+            $"(select coalesce(string_agg(event_id || amount || known_from || coalesce(known_to::text, ''), '|' order by event_id), '') from {app.Schema}.cs_retention_costs) " +
+            $"from {app.Schema}.cs_arr_movements", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task rebuilding_from_the_event_log_reproduces_the_read_models_exactly()
+    {
+        var t = app.Clock.GetCurrentInstant();
+        (await app.PostEventsAtAsync(t + Duration.FromDays(1), Batch(
+            Signed("rb-1", "rb-a", "rb-a1", "2024-01-01", 10_000, "smb"),
+            Signed("rb-2", "rb-b", "rb-b1", "2024-02-01", 20_000, "enterprise"),
+            Upsold("rb-3", "rb-a", "rb-a1", "2024-03-01", 1_000),
+            RetentionCost("rb-4", "2024-03-31", "cs_team", 9_000)))).ShouldBe(HttpStatusCode.OK);
+        (await app.PostEventsAtAsync(t + Duration.FromDays(2), Batch(
+            Downsold("rb-5", "rb-a", "rb-a1", "2024-02-15", 500),
+            Churned("rb-6", "rb-b", "rb-b1", "2024-06-01"),
+            Renewed("rb-7", "rb-a", "rb-a1", "2025-01-01", 12_000, "2025-12-31")))).ShouldBe(HttpStatusCode.OK);
+        (await app.PostEventsAtAsync(t + Duration.FromDays(3), Batch(
+            Voided("rb-8", "rb-3"), Voided("rb-9", "rb-4"), Signed("rb-10", "rb-b", "rb-b2", "2024-09-01", 5_000, "mid_market")))).ShouldBe(HttpStatusCode.OK);
+        var before = await ReadModelFingerprint();
+        var arrBefore = (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).Decimal("arr");
+
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        await daemon.RebuildProjectionAsync(Ledger.LedgerProjection.ProjectionName, CancellationToken.None);
+
+        Assert.Equal(before, await ReadModelFingerprint());
+        Assert.Equal(arrBefore, (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).Decimal("arr"));
+        Assert.Equal(14_500m, arrBefore);
+    }
+}
