@@ -3,6 +3,10 @@ using CustomerSuccess.Metrics;
 using CustomerSuccess.Metrics.Api;
 using CustomerSuccess.Metrics.Api.Hosting;
 using CustomerSuccess.Metrics.Arr;
+using CustomerSuccess.Metrics.Audit;
+using CustomerSuccess.Metrics.Bridge;
+using CustomerSuccess.Metrics.CostOfRetention;
+using CustomerSuccess.Metrics.Retention;
 using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Ledger;
@@ -38,6 +42,12 @@ builder.Services.AddSingleton<RecordingClock>();
 builder.Services.AddSingleton(sp => new RecordEvents(
     sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<RecordingClock>(), fingerprintJson));
 builder.Services.AddSingleton<ArrAsOf>();
+builder.Services.AddSingleton<ArrSeries>();
+builder.Services.AddSingleton<ArrBridge>();
+builder.Services.AddSingleton<RetentionCohort>();
+builder.Services.AddSingleton<RetentionRates>();
+builder.Services.AddSingleton<CostOfRetentionQuery>();
+builder.Services.AddSingleton<MovementAudit>();
 builder.Services.AddSingleton<CustomerAsOf>();
 builder.Services.AddSingleton<CustomerHistory>();
 

@@ -1,4 +1,5 @@
 using CustomerSuccess.Metrics.Events;
+using CustomerSuccess.Metrics.Periods;
 using NodaTime;
 using NodaTime.Text;
 
@@ -47,6 +48,83 @@ public sealed class ReadParameters(IQueryCollection query)
         }
 
         return result.Value;
+    }
+
+    /// <summary>A required inclusive range <c>from</c>..<c>to</c>.</summary>
+    public (LocalDate From, LocalDate To) Range()
+    {
+        var from = Date("from");
+        var to = Date("to");
+        if (from is null && !_errors.ContainsKey("from"))
+        {
+            _errors["from"] = ["is required (YYYY-MM-DD)"];
+        }
+
+        if (to is null && !_errors.ContainsKey("to"))
+        {
+            _errors["to"] = ["is required (YYYY-MM-DD)"];
+        }
+
+        if (from is { } f && to is { } t && f > t)
+        {
+            _errors["to"] = ["must not be before from"];
+        }
+
+        return (from ?? default, to ?? default);
+    }
+
+    /// <summary>An interval; <paramref name="fallback"/> when absent. At most <paramref name="maxPeriods"/> periods in the range.</summary>
+    public ReportingInterval? Interval(ReportingInterval? fallback, LocalDate from, LocalDate to, int maxPeriods)
+    {
+        var text = Single("interval");
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!ReportingPeriods.TryParse(text, out var interval))
+        {
+            _errors["interval"] = ["must be one of day, week, month, quarter, year"];
+            return null;
+        }
+
+        if (IsValid && ReportingPeriods.Count(from, to, interval) > maxPeriods)
+        {
+            _errors["interval"] = [$"gives more than {maxPeriods:N0} periods for this range; choose a longer interval or a shorter range"];
+            return null;
+        }
+
+        return interval;
+    }
+
+    public int Integer(string name, int fallback, int min, int max)
+    {
+        var text = Single(name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || value < min || value > max)
+        {
+            _errors[name] = [$"must be a whole number from {min} to {max}"];
+            return fallback;
+        }
+
+        return value;
+    }
+
+    public string? OneOf(string name, IReadOnlyList<string> allowed)
+    {
+        var text = Single(name);
+        if (text is not null && !allowed.Contains(text, StringComparer.Ordinal))
+        {
+            _errors[name] = [$"must be one of {string.Join(", ", allowed)}"];
+            return null;
+        }
+
+        return text;
     }
 
     public string? Segment()

@@ -1,3 +1,4 @@
+using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Ledger;
 using Npgsql;
 using NodaTime;
@@ -14,13 +15,12 @@ public sealed class ArrAsOf(NpgsqlDataSource dataSource, ReadModelTables tables)
 {
     public async Task<ArrFigure> QueryAsync(LocalDate asOf, Instant knownAt, string? segment, CancellationToken cancellation)
     {
-        await using var command = dataSource.CreateCommand(
-            $"select coalesce(sum(arr_delta), 0), coalesce(sum(logo_delta), 0)::integer from {tables.Movements} " +
-            "where movement_date <= $1 and known_from <= $2 and (known_to is null or known_to > $2) " +
-            "and ($3::varchar is null or segment = $3)");
-        command.Parameters.Add(new NpgsqlParameter { Value = asOf });
-        command.Parameters.Add(new NpgsqlParameter { Value = knownAt });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)segment ?? DBNull.Value, DataTypeName = "varchar" });
+        var believed = new BelievedMovements(tables, knownAt, segment);
+        await using var command = dataSource.CreateCommand();
+        var date = BelievedMovements.Add(command, asOf);
+        command.CommandText =
+            $"select coalesce(sum(m.arr_delta), 0), coalesce(sum(m.logo_delta), 0)::integer " +
+            $"from {believed.DailyTotals(command)} m where m.movement_date <= {date}";
 
         await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         await reader.ReadAsync(cancellation).ConfigureAwait(false);

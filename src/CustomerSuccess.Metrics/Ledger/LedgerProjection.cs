@@ -26,6 +26,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         Name = ProjectionName;
         Options.DeleteViewTypeOnTeardown<CustomerLedger>();
         Options.DeleteDataInTableOnTeardown(tables.Movements);
+        Options.DeleteDataInTableOnTeardown(tables.DailyTotals);
         Options.DeleteDataInTableOnTeardown(tables.RetentionCosts);
     }
 

@@ -27,6 +27,11 @@ internal static class MovementRows
                 $"delete from {tables.Movements} where customer_id = ? and known_to = known_from", customerId);
         }
 
+        if (retracted.Count > 0 || added.Count > 0)
+        {
+            QueueDailyTotals(operations, tables, retracted.Select(m => (m, -1)).Concat(added.Select(m => (m, 1))).ToList());
+        }
+
         if (added.Count > 0)
         {
             operations.QueueSqlCommand(
@@ -44,5 +49,24 @@ internal static class MovementRows
                 added.Select(m => m.LogoDelta).ToArray(),
                 added.Select(m => string.Join(',', m.EventIds)).ToArray());
         }
+    }
+
+    private static void QueueDailyTotals(IDocumentOperations operations, ReadModelTables tables, IReadOnlyList<(Movement Movement, int Sign)> changes)
+    {
+        operations.QueueSqlCommand(
+            $"insert into {tables.DailyTotals} as t (movement_date, segment, kind, amount, arr_delta, logo_delta, movements) " +
+            "select d, s, k, sum(a * n), sum(ad * n), sum(ld * n), sum(n) " +
+            "from unnest(?::date[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[], ?::integer[], ?::integer[]) " +
+            "as u(d, s, k, a, ad, ld, n) group by d, s, k " +
+            "on conflict (movement_date, segment, kind) do update set amount = t.amount + excluded.amount, " +
+            "arr_delta = t.arr_delta + excluded.arr_delta, logo_delta = t.logo_delta + excluded.logo_delta, " +
+            "movements = t.movements + excluded.movements",
+            changes.Select(c => c.Movement.Date).ToArray(),
+            changes.Select(c => c.Movement.Segment ?? "").ToArray(),
+            changes.Select(c => c.Movement.Kind).ToArray(),
+            changes.Select(c => c.Movement.Amount).ToArray(),
+            changes.Select(c => c.Movement.ArrDelta).ToArray(),
+            changes.Select(c => c.Movement.LogoDelta).ToArray(),
+            changes.Select(c => c.Sign).ToArray());
     }
 }

@@ -11,12 +11,15 @@ namespace CustomerSuccess.Metrics.Ledger;
 public sealed class ReadModelTables(string schema)
 {
     public const string MovementsName = "cs_arr_movements";
+    public const string DailyTotalsName = "cs_arr_daily";
     public const string RetentionCostsName = "cs_retention_costs";
     public const string RecordingClockName = "cs_recording_clock";
 
     public string Schema { get; } = schema;
 
     public string Movements => $"{Schema}.{MovementsName}";
+
+    public string DailyTotals => $"{Schema}.{DailyTotalsName}";
 
     public string RetentionCosts => $"{Schema}.{RetentionCostsName}";
 
@@ -35,20 +38,31 @@ public sealed class ReadModelTables(string schema)
         movements.AddColumn("event_ids", "text[]").NotNull();
         movements.AddColumn("known_from", "timestamp with time zone").NotNull();
         movements.AddColumn("known_to", "timestamp with time zone");
-        movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_current")
+        movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_customer") { Columns = ["customer_id", "movement_date"] });
+        movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_date") { Columns = ["movement_date"] });
+        // Rows learnt after an instant, and rows given up after it: what separates then from now.
+        movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_recorded")
         {
-            Columns = ["movement_date"],
+            Columns = ["known_from"],
             Predicate = "known_to is null",
         });
-        movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_customer")
+        movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_superseded")
         {
-            Columns = ["customer_id", "movement_date"],
-        });
-        movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_known")
-        {
-            Columns = ["movement_date", "known_from"],
+            Columns = ["known_to"],
+            Predicate = "known_to is not null",
         });
         yield return movements;
+
+        // The movements believed now, summed per day, segment ('' for none) and kind.
+        var daily = new Table(DailyTotals);
+        daily.AddColumn("movement_date", "date").AsPrimaryKey();
+        daily.AddColumn("segment", "varchar").AsPrimaryKey();
+        daily.AddColumn("kind", "varchar").AsPrimaryKey();
+        daily.AddColumn("amount", "numeric").NotNull();
+        daily.AddColumn("arr_delta", "numeric").NotNull();
+        daily.AddColumn("logo_delta", "integer").NotNull();
+        daily.AddColumn("movements", "integer").NotNull();
+        yield return daily;
 
         var costs = new Table(RetentionCosts);
         costs.AddColumn("event_id", "varchar").AsPrimaryKey();
