@@ -1,0 +1,198 @@
+using System.Net;
+using NodaTime;
+using NodaTime.Text;
+using static CustomerSuccess.Metrics.IntegrationTests.Events;
+
+namespace CustomerSuccess.Metrics.IntegrationTests;
+
+/// <summary>
+/// Random valid histories (several contracts per customer, same-day netting, churn then reactivation,
+/// backdated upsells, voids) recorded in knowledge steps. Every figure is checked against a plain
+/// computation from the definitions in metrics.md, made here without the engine's code.
+/// </summary>
+public class RandomHistoryPropertyTests(MetricsApp app) : IClassFixture<MetricsApp>
+{
+    private sealed record Published(string Json, string EventId, string Customer, string? Contract, LocalDate Date, string Kind, decimal Amount, string? Voids);
+
+    private static readonly LocalDate FirstDay = new(2023, 1, 1);
+
+    [Fact]
+    public async Task figures_agree_with_the_definitions_and_never_change_for_an_earlier_knownAt()
+    {
+        var random = new Random(20250405);
+        var steps = Generate(random, customers: 40, knowledgeSteps: 5);
+        var answered = new List<(string Query, string Body)>();
+        var instant = app.Clock.GetCurrentInstant() + Duration.FromDays(1);
+
+        for (var step = 0; step < steps.Count; step++)
+        {
+            instant += Duration.FromDays(7);
+            (await app.PostEventsAtAsync(instant, Batch([.. steps[step].Select(p => p.Json)]))).ShouldBe(HttpStatusCode.OK);
+            app.Clock.Reset(instant + Duration.FromDays(1));
+            var known = steps.Take(step + 1).SelectMany(s => s).ToList();
+
+            for (var check = 0; check < 6; check++)
+            {
+                var from = FirstDay.PlusDays(random.Next(0, 1100));
+                var to = from.PlusDays(random.Next(0, 400));
+                var knownAt = InstantPattern.ExtendedIso.Format(instant);
+                answered.Add(await CheckPeriodAsync(known, from, to, knownAt));
+            }
+        }
+
+        foreach (var (query, body) in answered)
+        {
+            Assert.Equal(body, (await app.GetAsync(query)).ShouldBe(HttpStatusCode.OK).Text);
+        }
+    }
+
+    private async Task<(string, string)> CheckPeriodAsync(List<Published> known, LocalDate from, LocalDate to, string knownAt)
+    {
+        var range = $"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&knownAt={knownAt}";
+        var bridgeQuery = $"/api/v1/metrics/bridge?{range}";
+        var bridge = (await app.GetAsync(bridgeQuery)).ShouldBe(HttpStatusCode.OK)["summary"];
+        decimal B(string name) => bridge[name]!.GetValue<decimal>();
+
+        var arrBefore = ArrByCustomer(known, from.PlusDays(-1));
+        var arrAtEnd = ArrByCustomer(known, to);
+        Assert.Equal(arrBefore.Values.Sum(), B("openingArr"));
+        Assert.Equal(arrAtEnd.Values.Sum(), B("closingArr"));
+        Assert.Equal(B("closingArr"),
+            B("openingArr") + B("newArr") + B("reactivationArr") + B("expansionArr") - B("contractionArr") - B("churnArr"));
+
+        var retentionQuery = $"/api/v1/metrics/retention?{range}";
+        var retention = (await app.GetAsync(retentionQuery)).ShouldBe(HttpStatusCode.OK);
+        var cohort = arrBefore.Where(c => c.Value > 0m).Select(c => (Opening: c.Value, Closing: arrAtEnd.GetValueOrDefault(c.Key))).ToList();
+        Assert.Equal(cohort.Count, retention["cohortCustomers"].GetValue<int>());
+        if (cohort.Count > 0)
+        {
+            var opening = cohort.Sum(c => c.Opening);
+            Assert.Equal(Round(cohort.Sum(c => Math.Min(c.Opening, c.Closing)) / opening), retention.Decimal("grossRenewalRate"));
+            Assert.Equal(Round(cohort.Sum(c => c.Closing) / opening), retention.Decimal("netRenewalRate"));
+            Assert.Equal(Round((decimal)cohort.Count(c => c.Closing > 0m) / cohort.Count), retention.Decimal("logoRetention"));
+            Assert.True(retention.Decimal("grossRenewalRate") <= 1m);
+        }
+        else
+        {
+            Assert.Null(retention.Body!["netRenewalRate"]);
+        }
+
+        var arrQuery = $"/api/v1/arr?asOf={to:yyyy-MM-dd}&knownAt={knownAt}";
+        var arr = (await app.GetAsync(arrQuery)).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal(arrAtEnd.Count(c => c.Value > 0m), arr["activeCustomers"].GetValue<int>());
+
+        return (bridgeQuery, (await app.GetAsync(bridgeQuery)).Text);
+    }
+
+    private static decimal Round(decimal rate) => Math.Round(rate, 6, MidpointRounding.ToEven);
+
+    /// <summary>ARR per customer at the end of a day, straight from the definitions: replay in effective order.</summary>
+    private static Dictionary<string, decimal> ArrByCustomer(List<Published> known, LocalDate asOf)
+    {
+        var voided = known.Where(p => p.Voids is not null).Select(p => p.Voids!).ToHashSet();
+        var contracts = new Dictionary<(string, string), decimal>();
+        foreach (var p in known.Select((p, i) => (p, i)).Where(x => x.p.Contract is not null && !voided.Contains(x.p.EventId) && x.p.Date <= asOf)
+                     .OrderBy(x => x.p.Date).ThenBy(x => x.i).Select(x => x.p))
+        {
+            var key = (p.Customer, p.Contract!);
+            contracts[key] = p.Kind switch
+            {
+                "open" or "renew" => p.Amount,
+                "up" => contracts[key] + p.Amount,
+                "down" => contracts[key] - p.Amount,
+                _ => 0m,
+            };
+        }
+
+        return contracts.GroupBy(c => c.Key.Item1).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
+    }
+
+    /// <summary>Valid histories, split into knowledge steps; some upsells arrive late (backdated) and some are voided later.</summary>
+    private static List<List<Published>> Generate(Random random, int customers, int knowledgeSteps)
+    {
+        var steps = Enumerable.Range(0, knowledgeSteps).Select(_ => new List<Published>()).ToList();
+        for (var c = 0; c < customers; c++)
+        {
+            var customer = $"p{c}";
+            var timeline = new List<Published>();
+            var day = FirstDay.PlusDays(random.Next(0, 700));
+            var open = new Dictionary<string, decimal>();
+            // ARR without upsells: downsells stay valid whether an upsell arrives late or is voided.
+            var withoutUpsells = new Dictionary<string, decimal>();
+            var contracts = 0;
+            var n = 0;
+            string Id() => $"{customer}-e{++n}";
+
+            void Sign(bool crossSell)
+            {
+                var contract = $"{customer}-c{++contracts}";
+                var arr = random.Next(1, 50) * 1_000m;
+                var id = Id();
+                open[contract] = arr;
+                withoutUpsells[contract] = arr;
+                timeline.Add(new Published(crossSell ? CrossSold(id, customer, contract, $"{day:yyyy-MM-dd}", arr)
+                    : Signed(id, customer, contract, $"{day:yyyy-MM-dd}", arr, random.Next(3) switch { 0 => "smb", 1 => "mid_market", _ => "enterprise" }),
+                    id, customer, contract, day, "open", arr, null));
+            }
+
+            Sign(crossSell: false);
+            for (var e = random.Next(2, 9); e > 0; e--)
+            {
+                day = day.PlusDays(random.Next(0, 3) == 0 ? 0 : random.Next(1, 120));
+                if (open.Count == 0)
+                {
+                    Sign(crossSell: false);
+                    continue;
+                }
+
+                var contract = open.Keys.ElementAt(random.Next(open.Count));
+                var id = Id();
+                var date = $"{day:yyyy-MM-dd}";
+                switch (random.Next(6))
+                {
+                    case 0:
+                        Sign(crossSell: true);
+                        break;
+                    case 1:
+                        var increase = random.Next(1, 10) * 500m;
+                        open[contract] += increase;
+                        timeline.Add(new Published(Upsold(id, customer, contract, date, increase), id, customer, contract, day, "up", increase, null));
+                        break;
+                    case 2 when withoutUpsells[contract] >= 2_000m:
+                        var decrease = Math.Floor(withoutUpsells[contract] / 2_000m) * 1_000m;
+                        open[contract] -= decrease;
+                        withoutUpsells[contract] -= decrease;
+                        timeline.Add(new Published(Downsold(id, customer, contract, date, decrease), id, customer, contract, day, "down", decrease, null));
+                        break;
+                    case 3:
+                        var renewed = random.Next(1, 60) * 1_000m;
+                        open[contract] = renewed;
+                        withoutUpsells[contract] = renewed;
+                        timeline.Add(new Published(Renewed(id, customer, contract, date, renewed, $"{day.PlusYears(1):yyyy-MM-dd}"), id, customer, contract, day, "renew", renewed, null));
+                        break;
+                    default:
+                        open.Remove(contract);
+                        timeline.Add(new Published(Churned(id, customer, contract, date), id, customer, contract, day, "churn", 0m, null));
+                        break;
+                }
+            }
+
+            // Publish in effective order over the steps; a late upsell is backdated into a later step; some upsells are voided later.
+            var step = random.Next(knowledgeSteps);
+            foreach (var p in timeline)
+            {
+                var late = p.Kind == "up" && random.Next(5) == 0 && step < knowledgeSteps - 1;
+                steps[late ? random.Next(step + 1, knowledgeSteps) : step].Add(p);
+                if (p.Kind == "up" && !late && random.Next(6) == 0 && step < knowledgeSteps - 1)
+                {
+                    var voidId = Id();
+                    steps[random.Next(step + 1, knowledgeSteps)].Add(new Published(Voided(voidId, p.EventId), voidId, customer, null, p.Date, "void", 0m, p.EventId));
+                }
+
+                step = Math.Min(knowledgeSteps - 1, step + (random.Next(4) == 0 ? 1 : 0));
+            }
+        }
+
+        return steps;
+    }
+}
