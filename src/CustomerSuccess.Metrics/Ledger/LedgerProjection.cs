@@ -47,6 +47,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         var loaded = await operations.LoadManyAsync<CustomerLedger>(cancellation, customerStreams.Select(s => s.Key))
             .ConfigureAwait(false);
         var ledgers = loaded.ToDictionary(l => l.Id, StringComparer.Ordinal);
+        var rows = new MovementRows(_tables);
 
         foreach (var stream in customerStreams)
         {
@@ -62,13 +63,14 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
                 }
 
                 var next = Movement.Classify(ledger.KnownTimeline());
-                MovementRows.QueueChanges(operations, _tables, ledger.Id, believed, next,
-                    Instant.FromDateTimeOffset(step[0].Timestamp));
+                rows.Change(ledger.Id, believed, next, Instant.FromDateTimeOffset(step[0].Timestamp));
                 believed = next;
             }
 
             operations.Store(ledger);
         }
+
+        rows.Queue(operations);
     }
 
     private static void Record(CustomerLedger ledger, IEvent e)

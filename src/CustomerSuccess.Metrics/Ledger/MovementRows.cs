@@ -4,69 +4,106 @@ using NodaTime;
 
 namespace CustomerSuccess.Metrics.Ledger;
 
-/// <summary>Writes the difference between what was believed and what is now believed about a customer's movements.</summary>
-internal static class MovementRows
+/// <summary>
+/// Collects, for one projection batch, how the believed movements changed, and writes them in a few
+/// set-based statements: closes rows believed before the batch, inserts the rows the batch learnt
+/// (already closed when the batch itself gave them up), and adjusts the daily totals.
+/// </summary>
+internal sealed class MovementRows(ReadModelTables tables)
 {
-    public static void QueueChanges(
-        IDocumentOperations operations, ReadModelTables tables, string customerId,
-        IReadOnlyList<Movement> believed, IReadOnlyList<Movement> next, Instant knownFrom)
+    private sealed record Pending(string CustomerId, Movement Movement, Instant KnownFrom)
     {
-        var retracted = believed.Where(b => !next.Any(n => n.SameAs(b))).ToList();
-        var added = next.Where(n => !believed.Any(b => b.SameAs(n))).ToList();
+        public Instant? KnownTo { get; set; }
+    }
 
-        if (retracted.Count > 0)
+    private readonly List<Pending> _learnt = [];
+    private readonly List<(string CustomerId, Movement Movement, Instant KnownTo)> _givenUp = [];
+    private readonly List<(string CustomerId, Movement Movement, int Sign)> _dailyChanges = [];
+
+    /// <summary>Records the step from <paramref name="believed"/> to <paramref name="next"/> at one knowledge instant.</summary>
+    public void Change(string customerId, IReadOnlyList<Movement> believed, IReadOnlyList<Movement> next, Instant at)
+    {
+        foreach (var retracted in believed.Where(b => !next.Any(n => n.SameAs(b))))
         {
-            operations.QueueSqlCommand(
-                $"update {tables.Movements} set known_to = ? where customer_id = ? and known_to is null " +
-                "and (movement_date, kind) in (select * from unnest(?::date[], ?::varchar[]))",
-                knownFrom, customerId,
-                retracted.Select(m => m.Date).ToArray(), retracted.Select(m => m.Kind).ToArray());
-
-            // A row believed for no time at all (several knowledge steps at one instant) says nothing.
-            operations.QueueSqlCommand(
-                $"delete from {tables.Movements} where customer_id = ? and known_to = known_from", customerId);
+            _dailyChanges.Add((customerId, retracted, -1));
+            var learnt = _learnt.Find(p => p.CustomerId == customerId && p.KnownTo is null && p.Movement.SameAs(retracted));
+            if (learnt is null)
+            {
+                _givenUp.Add((customerId, retracted, at));
+            }
+            else if (learnt.KnownFrom == at)
+            {
+                _learnt.Remove(learnt);
+            }
+            else
+            {
+                learnt.KnownTo = at;
+            }
         }
 
-        if (retracted.Count > 0 || added.Count > 0)
+        foreach (var added in next.Where(n => !believed.Any(b => b.SameAs(n))))
         {
-            QueueDailyTotals(operations, tables, retracted.Select(m => (m, -1)).Concat(added.Select(m => (m, 1))).ToList());
-        }
-
-        if (added.Count > 0)
-        {
-            operations.QueueSqlCommand(
-                $"insert into {tables.Movements} " +
-                "(customer_id, movement_date, kind, segment, amount, arr_delta, logo_delta, event_ids, known_from) " +
-                "select ?, d, k, s, a, ad, ld, string_to_array(ids, ','), ? " +
-                "from unnest(?::date[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[], ?::integer[], ?::text[]) " +
-                "as u(d, k, s, a, ad, ld, ids)",
-                customerId, knownFrom,
-                added.Select(m => m.Date).ToArray(),
-                added.Select(m => m.Kind).ToArray(),
-                added.Select(m => m.Segment).ToArray(),
-                added.Select(m => m.Amount).ToArray(),
-                added.Select(m => m.ArrDelta).ToArray(),
-                added.Select(m => m.LogoDelta).ToArray(),
-                added.Select(m => string.Join(',', m.EventIds)).ToArray());
+            _dailyChanges.Add((customerId, added, 1));
+            _learnt.Add(new Pending(customerId, added, at));
         }
     }
 
-    private static void QueueDailyTotals(IDocumentOperations operations, ReadModelTables tables, IReadOnlyList<(Movement Movement, int Sign)> changes)
+    public void Queue(IDocumentOperations operations)
     {
-        operations.QueueSqlCommand(
-            $"insert into {tables.DailyTotals} as t (movement_date, segment, kind, amount, arr_delta, logo_delta, movements) " +
-            "select d, s, k, sum(a * n), sum(ad * n), sum(ld * n), sum(n) " +
-            "from unnest(?::date[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[], ?::integer[], ?::integer[]) " +
-            "as u(d, s, k, a, ad, ld, n) group by d, s, k " +
-            "on conflict (movement_date, segment, kind) do update set amount = t.amount + excluded.amount, " +
-            "arr_delta = t.arr_delta + excluded.arr_delta, logo_delta = t.logo_delta + excluded.logo_delta, " +
-            "movements = t.movements + excluded.movements",
-            changes.Select(c => c.Movement.Date).ToArray(),
-            changes.Select(c => c.Movement.Segment ?? "").ToArray(),
-            changes.Select(c => c.Movement.Kind).ToArray(),
-            changes.Select(c => c.Movement.Amount).ToArray(),
-            changes.Select(c => c.Movement.ArrDelta).ToArray(),
-            changes.Select(c => c.Movement.LogoDelta).ToArray(),
-            changes.Select(c => c.Sign).ToArray());
+        if (_givenUp.Count > 0)
+        {
+            operations.QueueSqlCommand(
+                $"update {tables.Movements} m set known_to = u.t " +
+                "from unnest(?::varchar[], ?::date[], ?::varchar[], ?::timestamptz[]) as u(c, d, k, t) " +
+                "where m.customer_id = u.c and m.movement_date = u.d and m.kind = u.k and m.known_to is null",
+                _givenUp.Select(g => g.CustomerId).ToArray(),
+                _givenUp.Select(g => g.Movement.Date).ToArray(),
+                _givenUp.Select(g => g.Movement.Kind).ToArray(),
+                _givenUp.Select(g => g.KnownTo).ToArray());
+
+            // A rebuild can split one recorded instant over two batches: a row believed for no time says nothing.
+            operations.QueueSqlCommand(
+                $"delete from {tables.Movements} where customer_id = any(?::varchar[]) and known_to = known_from",
+                (object)_givenUp.Select(g => g.CustomerId).Distinct().ToArray());
+        }
+
+        if (_learnt.Count > 0)
+        {
+            operations.QueueSqlCommand(
+                $"insert into {tables.Movements} " +
+                "(customer_id, movement_date, kind, segment, amount, arr_delta, logo_delta, event_ids, known_from, known_to) " +
+                "select c, d, k, s, a, ad, ld, string_to_array(ids, ','), f, t " +
+                "from unnest(?::varchar[], ?::date[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[], ?::integer[], " +
+                "?::text[], ?::timestamptz[], ?::timestamptz[]) as u(c, d, k, s, a, ad, ld, ids, f, t)",
+                _learnt.Select(p => p.CustomerId).ToArray(),
+                _learnt.Select(p => p.Movement.Date).ToArray(),
+                _learnt.Select(p => p.Movement.Kind).ToArray(),
+                _learnt.Select(p => p.Movement.Segment).ToArray(),
+                _learnt.Select(p => p.Movement.Amount).ToArray(),
+                _learnt.Select(p => p.Movement.ArrDelta).ToArray(),
+                _learnt.Select(p => p.Movement.LogoDelta).ToArray(),
+                _learnt.Select(p => string.Join(',', p.Movement.EventIds)).ToArray(),
+                _learnt.Select(p => p.KnownFrom).ToArray(),
+                _learnt.Select(p => p.KnownTo).ToArray());
+        }
+
+        if (_dailyChanges.Count > 0)
+        {
+            operations.QueueSqlCommand(
+                $"insert into {tables.DailyTotals} as t (movement_date, segment, kind, amount, arr_delta, logo_delta, movements) " +
+                "select d, s, k, sum(a * n), sum(ad * n), sum(ld * n), sum(n) " +
+                "from unnest(?::date[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[], ?::integer[], ?::integer[]) " +
+                "as u(d, s, k, a, ad, ld, n) group by d, s, k " +
+                "on conflict (movement_date, segment, kind) do update set amount = t.amount + excluded.amount, " +
+                "arr_delta = t.arr_delta + excluded.arr_delta, logo_delta = t.logo_delta + excluded.logo_delta, " +
+                "movements = t.movements + excluded.movements",
+                _dailyChanges.Select(c => c.Movement.Date).ToArray(),
+                _dailyChanges.Select(c => c.Movement.Segment ?? "").ToArray(),
+                _dailyChanges.Select(c => c.Movement.Kind).ToArray(),
+                _dailyChanges.Select(c => c.Movement.Amount).ToArray(),
+                _dailyChanges.Select(c => c.Movement.ArrDelta).ToArray(),
+                _dailyChanges.Select(c => c.Movement.LogoDelta).ToArray(),
+                _dailyChanges.Select(c => c.Sign).ToArray());
+        }
     }
 }
