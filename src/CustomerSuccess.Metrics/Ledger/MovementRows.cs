@@ -71,10 +71,12 @@ internal sealed class MovementRows(ReadModelTables tables)
         {
             operations.QueueSqlCommand(
                 $"insert into {tables.Movements} " +
-                "(customer_id, movement_date, kind, segment, amount, arr_delta, logo_delta, event_ids, known_from, known_to) " +
-                "select c, d, k, s, a, ad, ld, string_to_array(ids, ','), f, t " +
+                "(customer_id, movement_date, kind, segment, amount, arr_delta, logo_delta, event_ids, arr_before, arr_after, " +
+                "segment_before, known_from, known_to) " +
+                "select c, d, k, s, a, ad, ld, string_to_array(ids, ','), ab, aa, sb, f, t " +
                 "from unnest(?::varchar[], ?::date[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[], ?::integer[], " +
-                "?::text[], ?::timestamptz[], ?::timestamptz[]) as u(c, d, k, s, a, ad, ld, ids, f, t)",
+                "?::text[], ?::numeric[], ?::numeric[], ?::varchar[], ?::timestamptz[], ?::timestamptz[]) " +
+                "as u(c, d, k, s, a, ad, ld, ids, ab, aa, sb, f, t)",
                 _learnt.Select(p => p.CustomerId).ToArray(),
                 _learnt.Select(p => p.Movement.Date).ToArray(),
                 _learnt.Select(p => p.Movement.Kind).ToArray(),
@@ -83,6 +85,9 @@ internal sealed class MovementRows(ReadModelTables tables)
                 _learnt.Select(p => p.Movement.ArrDelta).ToArray(),
                 _learnt.Select(p => p.Movement.LogoDelta).ToArray(),
                 _learnt.Select(p => string.Join(',', p.Movement.EventIds)).ToArray(),
+                _learnt.Select(p => p.Movement.ArrBefore).ToArray(),
+                _learnt.Select(p => p.Movement.ArrAfter).ToArray(),
+                _learnt.Select(p => p.Movement.SegmentBefore).ToArray(),
                 _learnt.Select(p => p.KnownFrom).ToArray(),
                 _learnt.Select(p => p.KnownTo).ToArray());
         }

@@ -36,6 +36,9 @@ public sealed class ReadModelTables(string schema)
         movements.AddColumn("arr_delta", "numeric").NotNull();
         movements.AddColumn("logo_delta", "integer").NotNull();
         movements.AddColumn("event_ids", "text[]").NotNull();
+        movements.AddColumn("arr_before", "numeric").NotNull();
+        movements.AddColumn("arr_after", "numeric").NotNull();
+        movements.AddColumn("segment_before", "varchar");
         movements.AddColumn("known_from", "timestamp with time zone").NotNull();
         movements.AddColumn("known_to", "timestamp with time zone");
         movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_customer") { Columns = ["customer_id", "movement_date"] });

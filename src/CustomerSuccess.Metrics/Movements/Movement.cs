@@ -22,6 +22,8 @@ public static class MovementKinds
 /// <summary>
 /// One customer's net ARR change on one effective day, classified per metrics.md, with the events
 /// behind it. <see cref="ArrDelta"/> and <see cref="LogoDelta"/> sum to ARR and active customers.
+/// The customer's whole ARR and segment before and after the day let a period's cohort be read from
+/// the movements inside the period alone.
 /// </summary>
 public sealed record Movement(
     LocalDate Date,
@@ -30,10 +32,14 @@ public sealed record Movement(
     decimal Amount,
     decimal ArrDelta,
     int LogoDelta,
-    IReadOnlyList<string> EventIds)
+    IReadOnlyList<string> EventIds,
+    decimal ArrBefore,
+    decimal ArrAfter,
+    string? SegmentBefore)
 {
     public bool SameAs(Movement other) =>
         Date == other.Date && Kind == other.Kind && Segment == other.Segment && Amount == other.Amount &&
+        ArrBefore == other.ArrBefore && ArrAfter == other.ArrAfter && SegmentBefore == other.SegmentBefore &&
         EventIds.SequenceEqual(other.EventIds);
 
     /// <summary>
@@ -59,21 +65,21 @@ public sealed record Movement(
             var segment = book.Segment;
             var eventIds = day.Select(e => e.EventId).ToList();
 
+            Movement Row(string kind, string? rowSegment, decimal amount, decimal arrDelta, int logoDelta) =>
+                new(day.Key, kind, rowSegment, amount, arrDelta, logoDelta, eventIds, before, after, segmentBefore);
+
             if (before > 0m && segmentBefore != segment)
             {
-                movements.Add(new Movement(day.Key, MovementKinds.TransferOut, segmentBefore, before, -before, -1, eventIds));
-                movements.Add(new Movement(day.Key, MovementKinds.TransferIn, segment, before, before, 1, eventIds));
+                movements.Add(Row(MovementKinds.TransferOut, segmentBefore, before, -before, -1));
+                movements.Add(Row(MovementKinds.TransferIn, segment, before, before, 1));
             }
 
             var classified = (before, after) switch
             {
-                (0m, > 0m) => new Movement(day.Key, everActive ? MovementKinds.Reactivation : MovementKinds.New,
-                    segment, after, after, 1, eventIds),
-                (> 0m, 0m) => new Movement(day.Key, MovementKinds.Churn, segment, before, -before, -1, eventIds),
-                _ when after > before && before > 0m => new Movement(day.Key, MovementKinds.Expansion, segment,
-                    after - before, after - before, 0, eventIds),
-                _ when after < before && after > 0m => new Movement(day.Key, MovementKinds.Contraction, segment,
-                    before - after, after - before, 0, eventIds),
+                (0m, > 0m) => Row(everActive ? MovementKinds.Reactivation : MovementKinds.New, segment, after, after, 1),
+                (> 0m, 0m) => Row(MovementKinds.Churn, segment, before, -before, -1),
+                _ when after > before && before > 0m => Row(MovementKinds.Expansion, segment, after - before, after - before, 0),
+                _ when after < before && after > 0m => Row(MovementKinds.Contraction, segment, before - after, after - before, 0),
                 _ => null,
             };
 
