@@ -24,6 +24,8 @@ public static class MetricsStore
     public static NpgsqlDataSource BuildDataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // A period's cohort sorts tens of thousands of customer rows; keep that in memory.
+        builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c work_mem=32MB".Trim();
         builder.UseNodaTime();
         return builder.Build();
     }

@@ -25,9 +25,10 @@ public sealed class RetentionRates(RetentionCohort cohort, ArrBridge bridge)
     public async Task<RetentionFigures> QueryAsync(
         LocalDate from, LocalDate to, Instant knownAt, string? segment, CancellationToken cancellation)
     {
-        var c = await cohort.QueryAsync(from, to, knownAt, segment, cancellation).ConfigureAwait(false);
-        var b = (await bridge.QueryAsync(from, to, null, knownAt, segment, cancellation).ConfigureAwait(false)).Summary;
-        return Compute(c, b);
+        var cohortFigures = cohort.QueryAsync(from, to, knownAt, segment, cancellation);
+        var bridgeFigures = bridge.QueryAsync(from, to, null, knownAt, segment, cancellation);
+        await Task.WhenAll(cohortFigures, bridgeFigures).ConfigureAwait(false);
+        return Compute(await cohortFigures.ConfigureAwait(false), (await bridgeFigures.ConfigureAwait(false)).Summary);
     }
 
     public static RetentionFigures Compute(CohortFigures c, BridgeEntry b)
