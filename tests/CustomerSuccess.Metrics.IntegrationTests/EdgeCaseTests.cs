@@ -37,18 +37,13 @@ public class EmptyStoreTests(MetricsApp app) : IClassFixture<MetricsApp>
 
 public class SignAndChurnInsideOnePeriodTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsyncLifetime
 {
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => app.SeedOnceAsync(async () =>
     {
-        if ((await app.GetAsync("/api/v1/customers/old")).Status == HttpStatusCode.OK)
-        {
-            return;
-        }
-
         (await app.PostEventsAsync(Batch(
             Signed("old-1", "old", "old-c1", "2023-06-01", 30_000, "mid_market"),
             Signed("blip-1", "blip", "blip-c1", "2025-03-01", 12_000, "smb"),
             Churned("blip-2", "blip", "blip-c1", "2025-08-01")))).ShouldBe(HttpStatusCode.OK);
-    }
+    });
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -95,13 +90,8 @@ public class SignAndChurnInsideOnePeriodTests(MetricsApp app) : IClassFixture<Me
 /// <summary>Worked example 3: 125,000 spent in a year; 250 customers retained through it, 30 added during it.</summary>
 public class CostOfRetentionTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsyncLifetime
 {
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => app.SeedOnceAsync(async () =>
     {
-        if ((await app.GetAsync("/api/v1/customers/kept-0")).Status == HttpStatusCode.OK)
-        {
-            return;
-        }
-
         var kept = Enumerable.Range(0, 250).Select(i => Signed($"kept-{i}", $"kept-{i}", $"kept-{i}-c1", "2023-05-01", 10_000));
         var added = Enumerable.Range(0, 30).Select(i => Signed($"added-{i}", $"added-{i}", $"added-{i}-c1", "2024-04-01", 10_000));
         var lost = Enumerable.Range(0, 5).SelectMany(i => new[]
@@ -119,7 +109,7 @@ public class CostOfRetentionTests(MetricsApp app) : IClassFixture<MetricsApp>, I
         };
         (await app.PostEventsAsync(Batch([.. kept, .. added, .. lost, .. spend]))).ShouldBe(HttpStatusCode.OK);
         (await app.PostEventsAsync(Voided("cost-6", "cost-5"))).ShouldBe(HttpStatusCode.OK);
-    }
+    });
 
     public Task DisposeAsync() => Task.CompletedTask;
 

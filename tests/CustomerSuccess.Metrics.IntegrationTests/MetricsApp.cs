@@ -26,6 +26,27 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string Schema { get; } = $"t_{Guid.NewGuid():N}"[..20];
 
+    private readonly SemaphoreSlim _seeding = new(1, 1);
+    private bool _seeded;
+
+    /// <summary>Loads a test class's shared book once, before the first of its tests.</summary>
+    public async Task SeedOnceAsync(Func<Task> seed)
+    {
+        await _seeding.WaitAsync();
+        try
+        {
+            if (!_seeded)
+            {
+                await seed();
+                _seeded = true;
+            }
+        }
+        finally
+        {
+            _seeding.Release();
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Marten", TestDatabase.ConnectionString);
@@ -43,7 +64,11 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public new async Task DisposeAsync() => await base.DisposeAsync();
+    public new async Task DisposeAsync()
+    {
+        _seeding.Dispose();
+        await base.DisposeAsync();
+    }
 
     public async Task<Reply> PostEventsAsync(string json)
     {

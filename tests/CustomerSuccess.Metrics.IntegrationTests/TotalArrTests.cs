@@ -13,13 +13,8 @@ public class TotalArrTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsyncLi
     private static readonly Instant FirstLoad = At("2025-01-05T09:00:00Z");
     private static readonly Instant Correction = At("2025-04-20T09:00:00Z");
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => app.SeedOnceAsync(async () =>
     {
-        if ((await app.GetAsync("/api/v1/customers/a")).Status == HttpStatusCode.OK)
-        {
-            return;
-        }
-
         (await app.PostEventsAtAsync(FirstLoad, Batch(
             Signed("a-1", "a", "a-c1", "2024-01-01", 60_000, "enterprise"),
             Signed("b-1", "b", "b-c1", "2024-01-01", 40_000, "mid_market"),
@@ -28,7 +23,7 @@ public class TotalArrTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsyncLi
             Signed("c-1", "c", "c-c1", "2025-03-10", 20_000, "smb")))).ShouldBe(HttpStatusCode.OK);
         (await app.PostEventsAtAsync(Correction, Downsold("a-3", "a", "a-c1", "2025-03-15", 5_000))).ShouldBe(HttpStatusCode.OK);
         app.Clock.Reset(At("2025-06-01T00:00:00Z"));
-    }
+    });
 
     public Task DisposeAsync() => Task.CompletedTask;
 

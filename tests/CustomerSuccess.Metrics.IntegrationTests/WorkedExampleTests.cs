@@ -9,13 +9,8 @@ namespace CustomerSuccess.Metrics.IntegrationTests;
 /// </summary>
 public class WorkedExampleTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsyncLifetime
 {
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => app.SeedOnceAsync(async () =>
     {
-        if ((await app.GetAsync("/api/v1/customers/a")).Status == HttpStatusCode.OK)
-        {
-            return;
-        }
-
         (await app.PostEventsAsync(Batch(
             Signed("a-1", "a", "a-c1", "2024-03-01", 60_000, "enterprise"),
             Signed("b-1", "b", "b-c1", "2024-05-01", 40_000, "mid_market"),
@@ -25,7 +20,7 @@ public class WorkedExampleTests(MetricsApp app) : IClassFixture<MetricsApp>, IAs
             Signed("d-1", "d", "d-c1", "2026-01-10", 50_000, "smb"),
             Upsold("d-2", "d", "d-c1", "2026-02-01", 5_000),
             Downsold("d-3", "d", "d-c1", "2026-02-01", 2_000)))).ShouldBe(HttpStatusCode.OK);
-    }
+    });
 
     public Task DisposeAsync() => Task.CompletedTask;
 
