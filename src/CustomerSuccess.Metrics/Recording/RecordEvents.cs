@@ -61,7 +61,7 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
         var results = new List<RecordedEvent>(events.Count);
         foreach (var e in events)
         {
-            var (status, refusal) = await batch.DecideAsync(e, cancellation).ConfigureAwait(false);
+            var (status, refusal) = batch.Decide(e);
             if (refusal is not null)
             {
                 return new RecordOutcome([], refusal, null);
@@ -97,9 +97,23 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
             {
                 _receipts[receipt.Id] = receipt;
             }
+
+            // Every customer this request touches, read in one round trip.
+            var customers = events.OfType<IContractEvent>().Select(e => e.CustomerId)
+                .Concat(events.OfType<EventVoided>().Select(v => _receipts.GetValueOrDefault(v.VoidedEventId)?.StreamKey)
+                    .OfType<string>().Where(k => k != StreamKeys.RetentionCosts))
+                .Distinct(StringComparer.Ordinal)
+                .ToArray();
+            var stored = (await session.LoadManyAsync<CustomerLedger>(cancellation, customers).ConfigureAwait(false))
+                .ToDictionary(l => l.Id, StringComparer.Ordinal);
+            foreach (var customerId in customers)
+            {
+                var ledger = stored.GetValueOrDefault(customerId);
+                _ledgers[customerId] = new WorkingLedger(ledger?.Version ?? 0, ledger ?? new CustomerLedger { Id = customerId });
+            }
         }
 
-        public async Task<(string? Status, Refusal? Refusal)> DecideAsync(IPublishedEvent e, CancellationToken cancellation)
+        public (string? Status, Refusal? Refusal) Decide(IPublishedEvent e)
         {
             var fingerprint = EventReceipt.FingerprintOf(e, fingerprintOptions);
             if (_receipts.TryGetValue(e.EventId, out var existing))
@@ -113,8 +127,8 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
 
             var (streamKey, refusal) = e switch
             {
-                IContractEvent contractEvent => await DecideContractEventAsync(contractEvent, cancellation).ConfigureAwait(false),
-                EventVoided voided => await DecideVoidAsync(voided, cancellation).ConfigureAwait(false),
+                IContractEvent contractEvent => DecideContractEvent(contractEvent),
+                EventVoided voided => DecideVoid(voided),
                 RetentionCostRecorded => (StreamKeys.RetentionCosts, null),
                 _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown event type"),
             };
@@ -133,9 +147,9 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
             return (RecordStatus.Appended, null);
         }
 
-        private async Task<(string?, Refusal?)> DecideContractEventAsync(IContractEvent e, CancellationToken cancellation)
+        private (string?, Refusal?) DecideContractEvent(IContractEvent e)
         {
-            var ledger = await LedgerAsync(e.CustomerId, cancellation).ConfigureAwait(false);
+            var ledger = _ledgers[e.CustomerId];
             var candidate = TimelineEntry.From(e, _nextSequence++, stamp);
             var refusal = CustomerDecider.Decide(ledger.Current, candidate);
             if (refusal is null)
@@ -146,7 +160,7 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
             return (e.CustomerId, refusal);
         }
 
-        private async Task<(string?, Refusal?)> DecideVoidAsync(EventVoided e, CancellationToken cancellation)
+        private (string?, Refusal?) DecideVoid(EventVoided e)
         {
             if (!_receipts.TryGetValue(e.VoidedEventId, out var target))
             {
@@ -169,7 +183,7 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
             Refusal? refusal = null;
             if (target.StreamKey != StreamKeys.RetentionCosts)
             {
-                var ledger = await LedgerAsync(target.StreamKey, cancellation).ConfigureAwait(false);
+                var ledger = _ledgers[target.StreamKey];
                 var voidEntry = new VoidEntry(e.EventId, e.VoidedEventId, _nextSequence++, stamp, e.Reason);
                 refusal = CustomerDecider.DecideVoid(ledger.Current, voidEntry);
                 if (refusal is null)
@@ -185,18 +199,6 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
             }
 
             return (target.StreamKey, refusal);
-        }
-
-        private async Task<WorkingLedger> LedgerAsync(string customerId, CancellationToken cancellation)
-        {
-            if (!_ledgers.TryGetValue(customerId, out var working))
-            {
-                var stored = await session.LoadAsync<CustomerLedger>(customerId, cancellation).ConfigureAwait(false);
-                working = new WorkingLedger(stored?.Version ?? 0, stored ?? new CustomerLedger { Id = customerId });
-                _ledgers[customerId] = working;
-            }
-
-            return working;
         }
 
         private List<IPublishedEvent> Pending(string streamKey)
