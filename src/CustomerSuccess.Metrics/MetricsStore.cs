@@ -49,8 +49,11 @@ public static class MetricsStore
         options.Connection(dataSource);
         options.DatabaseSchemaName = schema;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
-            json => json.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json =>
+        {
+            json.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+            json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
 
         options.Events.StreamIdentity = StreamIdentity.AsString;
         options.Events.AppendMode = EventAppendMode.Rich;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CustomerSuccess.Metrics.Events;
 using NodaTime;
 
@@ -30,6 +31,7 @@ public sealed record TimelineEntry(
     string? Reason,
     CustomerDetails? Customer)
 {
+    [JsonIgnore]
     public bool RequiresExistingCustomer => Type == EventTypeNames.CrossSold;
 
     public static TimelineEntry From(IContractEvent e, long sequence, Instant recordedAt) => e switch
