@@ -22,6 +22,8 @@ public sealed class CustomerLedger
 
     public List<VoidEntry> Voids { get; set; } = [];
 
+    public CustomerLedger Copy() => new() { Id = Id, Version = Version, Entries = [.. Entries], Voids = [.. Voids] };
+
     public VoidEntry? VoidOf(string eventId) => Voids.Find(v => v.VoidedEventId == eventId);
 
     /// <summary>

@@ -51,7 +51,8 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
 
     private async Task<RecordOutcome> TryRecordAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
     {
-        await using var session = store.LightweightSession();
+        // An identity map lets the inline projection reuse the ledgers read here instead of reading them again.
+        await using var session = store.IdentitySession();
         await session.BeginTransactionAsync(cancellation).ConfigureAwait(false);
         var stamp = await recordingClock.StampAsync(session.Connection, cancellation).ConfigureAwait(false);
 
@@ -109,7 +110,7 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
             foreach (var customerId in customers)
             {
                 var ledger = stored.GetValueOrDefault(customerId);
-                _ledgers[customerId] = new WorkingLedger(ledger?.Version ?? 0, ledger ?? new CustomerLedger { Id = customerId });
+                _ledgers[customerId] = new WorkingLedger(ledger?.Version ?? 0, ledger?.Copy() ?? new CustomerLedger { Id = customerId });
             }
         }
 
@@ -232,6 +233,9 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
         }
     }
 
-    /// <summary>A customer's ledger as stored, plus what this request has decided so far.</summary>
+    /// <summary>
+    /// A customer's ledger as stored, plus what this request has decided so far: a copy, so the stored
+    /// instance the projection will update stays as it was read.
+    /// </summary>
     private sealed record WorkingLedger(long StoredVersion, CustomerLedger Current);
 }
