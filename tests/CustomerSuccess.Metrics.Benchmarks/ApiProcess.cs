@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace CustomerSuccess.Metrics.Benchmarks;
+
+/// <summary>
+/// The real API host, built in Release and run as a separate process on a free loopback port against one
+/// schema, so its HTTP, JSON and memory costs are measured as a deployment pays them.
+/// </summary>
+internal sealed class ApiProcess : IAsyncDisposable
+{
+    private const int LogLinesKept = 60;
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ApiProcess(Process process, Uri address)
+    {
+        _process = process;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(30) };
+    }
+
+    public HttpClient Client { get; }
+
+    public static string ProjectPath(string repository) =>
+        Path.Combine(repository, "src", "CustomerSuccess.Metrics.Api", "CustomerSuccess.Metrics.Api.csproj");
+
+    public static string AssemblyPath(string repository) =>
+        Path.Combine(repository, "src", "CustomerSuccess.Metrics.Api", "bin", "Release", "net10.0", "CustomerSuccess.Metrics.Api.dll");
+
+    /// <summary>Builds the host in Release from the sources as they are now.</summary>
+    public static async Task BuildAsync(string repository, TextWriter log, CancellationToken cancellation)
+    {
+        log.WriteLine("Building the API in Release");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = repository,
+        };
+        foreach (var argument in (string[])["build", ProjectPath(repository), "-c", "Release", "--nologo", "-v", "q"])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var build = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet build.");
+        var output = build.StandardOutput.ReadToEndAsync(cancellation);
+        var error = build.StandardError.ReadToEndAsync(cancellation);
+        await build.WaitForExitAsync(cancellation);
+        if (build.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Building the API failed ({build.ExitCode}):\n{await output}{await error}");
+        }
+    }
+
+    public static async Task<ApiProcess> StartAsync(
+        string repository, string connectionString, string schema, TextWriter log, CancellationToken cancellation)
+    {
+        var assembly = AssemblyPath(repository);
+        var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            // The content root is the working directory: run beside the build output so its appsettings.json applies.
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+        };
+        foreach (var argument in (string[])[assembly, "--urls", address.ToString().TrimEnd('/')])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["ConnectionStrings__Marten"] = connectionString;
+        info.Environment["Marten__Schema"] = schema;
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the API.");
+        var api = new ApiProcess(process, address);
+        process.OutputDataReceived += (_, e) => api.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => api.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        log.WriteLine($"Started the API (pid {process.Id}) at {address} on schema {schema}");
+
+        try
+        {
+            await api.WaitUntilReadyAsync(cancellation);
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+
+        return api;
+    }
+
+    /// <summary>Peak resident set size of the API process so far (VmHWM, which /proc gives in KiB), in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    public string RecentOutput() => string.Join('\n', _output);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>
+    /// Waits for the first read to succeed, then sends an empty batch (refused with 400, nothing recorded) so
+    /// that both endpoints have been compiled before anything is timed.
+    /// </summary>
+    private async Task WaitUntilReadyAsync(CancellationToken cancellation)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The API exited with {_process.ExitCode}:\n{RecentOutput()}");
+            }
+
+            try
+            {
+                using var response = await Client.GetAsync("/api/v1/arr?asOf=2025-01-01", cancellation);
+                if (response.IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromMinutes(3))
+            {
+                throw new TimeoutException($"The API did not answer within 3 minutes:\n{RecentOutput()}");
+            }
+
+            await Task.Delay(250, cancellation);
+        }
+
+        using var refused = await Client.PostAsync("/api/v1/events",
+            new StringContent("[]", Encoding.UTF8, "application/json"), cancellation);
+        if (refused.StatusCode != HttpStatusCode.BadRequest)
+        {
+            throw new InvalidOperationException($"An empty batch should be refused with 400, got {(int)refused.StatusCode}.");
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > LogLinesKept)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using CustomerSuccess.Metrics.Ledger;
+using CustomerSuccess.Metrics.SampleBook;
+using NodaTime.Text;
+
+namespace CustomerSuccess.Metrics.Benchmarks;
+
+/// <summary>The four scenarios in order: ingest (which loads the API), queries, rebuild, memory.</summary>
+internal sealed class BenchmarkRun(BenchmarkSize size, string repository, DatabaseServer server, TextWriter log)
+{
+    private const long MemoryTargetBytes = 500_000_000;
+    private const double HttpShareTarget = 0.5;
+    private const double HttpRateTarget = 5_000;
+    private const double FloorRatioTarget = 3;
+    private const double NaiveRatioTarget = 100;
+    private const double RebuildRateTarget = 20_000;
+
+    public async Task<Report> ExecuteAsync(CancellationToken cancellation)
+    {
+        var schemas = Schemas.Create();
+        try
+        {
+            return await ExecuteAsync(schemas, cancellation);
+        }
+        finally
+        {
+            if (!server.IsThrowaway)
+            {
+                foreach (var schema in schemas.All)
+                {
+                    await server.ExecuteAsync($"drop schema if exists {schema} cascade", CancellationToken.None);
+                }
+            }
+        }
+    }
+
+    private async Task<Report> ExecuteAsync(Schemas schemas, CancellationToken cancellation)
+    {
+        var report = new Report(size, await Report.DescribeMachineAsync(server, cancellation));
+        try
+        {
+            await MeasureAsync(report, schemas, cancellation);
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            // A long run that breaks late still reports what it measured, and why it stopped.
+            log.WriteLine($"The run stopped: {e}");
+            report.Fail(e.Message);
+        }
+
+        return report;
+    }
+
+    private async Task MeasureAsync(Report report, Schemas schemas, CancellationToken cancellation)
+    {
+        await ApiProcess.BuildAsync(repository, log, cancellation);
+        await using var api = await ApiProcess.StartAsync(repository, server.ConnectionString, schemas.Http, log, cancellation);
+        var readyMemory = api.PeakResidentBytes();
+
+        log.WriteLine($"Generating the {size.Name} book");
+        var book = new PublishedBook(SampleBookGenerator.Generate(size.Book));
+        report.Describe($"{size.Book.Customers:N0} customers, {book.EventCount:N0} events in {book.BatchCount:N0} batches of up to {PublishedBook.BatchSize:N0}");
+        log.WriteLine($"{book.EventCount:N0} events in {book.BatchCount} batches");
+
+        var ingest = await new IngestBenchmark(book, api, server, schemas, log).RunAsync(cancellation);
+        AddIngest(report, ingest);
+
+        var movementRows = await server.ScalarTextAsync($"select count(*) from {schemas.Http}.{ReadModelTables.MovementsName}", cancellation);
+        var dailyRows = await server.ScalarTextAsync($"select count(*) from {schemas.Http}.{ReadModelTables.DailyTotalsName}", cancellation);
+        var queries = await new QueryBenchmark(api, server, schemas.Http, log).RunAsync(ingest.MiddleRecordedAt, cancellation);
+        AddQueries(report, queries, ingest, movementRows, dailyRows);
+
+        var rebuild = await new RebuildBenchmark(server, schemas.Http, log).RunAsync(cancellation);
+        AddRebuild(report, rebuild);
+
+        var peakMemory = api.PeakResidentBytes();
+        report.Add(new ReportRow(
+            "4 Memory: API peak RSS (VmHWM) after all scenarios", Format.Megabytes(peakMemory),
+            "API VmHWM when first ready (empty store)", Format.Megabytes(readyMemory),
+            $"peak / ready {Format.Ratio((double)peakMemory / readyMemory)}", "< 500 MB", Format.YesNo(peakMemory < MemoryTargetBytes)));
+    }
+
+    private static void AddIngest(Report report, IngestResult ingest)
+    {
+        var httpShare = ingest.Http.PerSecond / ingest.MartenDirect.PerSecond;
+        report.Add(new ReportRow(
+            "1a Ingest over HTTP: POST /api/v1/events, 1,000 events a request, API in its own process", ingest.Http.ToString(),
+            "1b Marten direct", ingest.MartenDirect.ToString(),
+            $"HTTP / Marten {Format.Ratio(httpShare)}", "≥ 0.5 × Marten direct and ≥ 5,000 events/s",
+            Format.YesNo(httpShare >= HttpShareTarget && ingest.Http.PerSecond >= HttpRateTarget)));
+        report.Add(new ReportRow(
+            "1b Ingest straight to Marten: host store configuration, inline projection, no HTTP, validation or idempotency",
+            ingest.MartenDirect.ToString(),
+            "1c COPY (FORMAT BINARY) into an unindexed table", ingest.Copy.ToString(),
+            $"Marten / COPY {Format.Ratio(ingest.MartenDirect.PerSecond / ingest.Copy.PerSecond)}", "—", "—"));
+        report.Note(
+            $"Ingest: the three paths take turns going first in every batch, each into its own fresh schema. The first batch of each path " +
+            $"is run but not counted, since it pays for code generation and JIT (HTTP {Format.Duration(ingest.FirstBatch[0])}, " +
+            $"Marten {Format.Duration(ingest.FirstBatch[1])}, COPY {Format.Duration(ingest.FirstBatch[2])}); the figures are the other " +
+            $"{ingest.Http.Events:N0} events over the summed time of their batches. COPY commits once per batch of 1,000, as the other paths do.");
+    }
+
+    private static void AddQueries(Report report, QueryResults results, IngestResult ingest, string movementRows, string dailyRows)
+    {
+        var queries = results.Measured;
+        foreach (var failure in results.Failed)
+        {
+            report.Add(new ReportRow($"2 {failure.Title}", $"FAILED: {Report.Shorten(failure.Reason, 300)}", "—", "—", "—", "—", "no"));
+        }
+
+        foreach (var q in queries)
+        {
+            var floorRatio = q.Api.Median / q.Floor.Median;
+            report.Add(new ReportRow(
+                $"2 {q.Title}", $"API {q.Api}", "2b floor: hand-written SQL over flat_movements", q.Floor.ToString(),
+                $"API / floor {Format.Ratio(floorRatio)} (p95 {Format.Ratio(q.Api.P95 / q.Floor.P95)})", "≤ 3",
+                Format.YesNo(floorRatio <= FloorRatioTarget)));
+
+            var naiveRatio = q.Naive / q.Api.Median;
+            report.Add(new ReportRow(
+                $"2 {q.Title}", $"API median {Format.Duration(q.Api.Median)}", "2a naive live aggregation over mt_events",
+                $"{Format.Duration(q.Naive)} ({(q.NaiveRuns == 1 ? "1 run" : $"median of {q.NaiveRuns}")})",
+                $"naive / API {Format.Ratio(naiveRatio)}", "≥ 100", Format.YesNo(naiveRatio >= NaiveRatioTarget)));
+
+            foreach (var difference in q.NaiveDifferences)
+            {
+                report.Mismatch($"naive vs API, {q.Title}: {difference}");
+            }
+
+            foreach (var difference in q.FloorDifferences)
+            {
+                report.Mismatch($"floor vs API, {q.Title}: {difference}");
+            }
+        }
+
+        var agreed = queries.Count(q => q.NaiveDifferences.Count == 0 && q.FloorDifferences.Count == 0);
+        report.Note(
+            $"Queries: over the book loaded by 1a, whose read model held {long.Parse(movementRows, CultureInfo.InvariantCulture):N0} movement rows " +
+            $"and {long.Parse(dailyRows, CultureInfo.InvariantCulture):N0} daily-total rows. \"knownAt mid-load\" is " +
+            $"{InstantPattern.ExtendedIso.Format(ingest.MiddleRecordedAt)} (the recordedAt of batch {ingest.Batches / 2 + 1} of {ingest.Batches}). API latency is one request " +
+            "at a time over loopback, response read in full; floor latency is the SQL round trip plus reading its rows. Each was warmed up " +
+            "3 times, then requests and floor queries alternated, each going first every other time; n = 10 instead of 30 when a warm-up " +
+            "request averaged over 1 s. Met? compares medians. The naive baseline reads and replays the whole event table for every " +
+            "figure, end to end.");
+        report.Note(agreed == queries.Count
+            ? $"Checks: the floor and the naive baseline both give exactly the API's presented values for all {queries.Count} queries measured " +
+              "(every value of every figure: ARR, MRR and active customers; every bridge period and the summary; every series point; every rate)."
+            : $"Checks: {queries.Count - agreed} of {queries.Count} queries differ from a baseline; see the MISMATCH lines above.");
+    }
+
+    private static void AddRebuild(Report report, RebuildResult rebuild)
+    {
+        report.Add(new ReportRow(
+            $"3 Rebuild of the {LedgerProjection.ProjectionName} projection in process, on the book loaded by 1a",
+            rebuild.Rebuild.ToString(), "sequential read of mt_events, every column, through Npgsql", rebuild.SequentialRead.ToString(),
+            $"rebuild / read {Format.Ratio(rebuild.Rebuild.PerSecond / rebuild.SequentialRead.PerSecond)}", "≥ 20,000 events/s",
+            Format.YesNo(rebuild.Rebuild.PerSecond >= RebuildRateTarget)));
+        if (rebuild.Reproduced)
+        {
+            report.Note("Rebuild: the sequential read is the mean of one read before and one after the rebuild. The rebuild wrote exactly " +
+                        "the movement and retention-cost rows it replaced, and as many ledgers.");
+        }
+        else
+        {
+            report.Mismatch("the rebuild did not reproduce the read models it replaced (movement rows, retention-cost rows or ledger count differ)");
+        }
+    }
+}

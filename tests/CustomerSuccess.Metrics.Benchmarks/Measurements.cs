@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace CustomerSuccess.Metrics.Benchmarks;
+
+internal sealed record Throughput(long Events, TimeSpan Elapsed)
+{
+    public double PerSecond => Events / Elapsed.TotalSeconds;
+
+    public override string ToString() => Format.Rate(PerSecond);
+}
+
+/// <summary>Latency samples of one query: median, and p95 by nearest rank.</summary>
+internal sealed record Latency(IReadOnlyList<TimeSpan> Samples)
+{
+    private IReadOnlyList<TimeSpan> Sorted { get; } = Samples.Order().ToList();
+
+    public TimeSpan Median => Sorted.Count % 2 == 1
+        ? Sorted[Sorted.Count / 2]
+        : (Sorted[Sorted.Count / 2 - 1] + Sorted[Sorted.Count / 2]) / 2;
+
+    public TimeSpan P95 => Sorted[(int)Math.Ceiling(0.95 * Sorted.Count) - 1];
+
+    public override string ToString() => $"median {Format.Duration(Median)}, p95 {Format.Duration(P95)} (n={Samples.Count})";
+}
+
+internal static class Format
+{
+    public static string Rate(double perSecond) => perSecond.ToString("#,0", CultureInfo.InvariantCulture) + " events/s";
+
+    public static string Duration(TimeSpan duration) => duration.TotalMilliseconds switch
+    {
+        < 10 => duration.TotalMilliseconds.ToString("0.00", CultureInfo.InvariantCulture) + " ms",
+        < 100 => duration.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms",
+        < 10_000 => duration.TotalMilliseconds.ToString("#,0", CultureInfo.InvariantCulture) + " ms",
+        _ => duration.TotalSeconds.ToString("#,0.0", CultureInfo.InvariantCulture) + " s",
+    };
+
+    public static string Ratio(double ratio) => ratio switch
+    {
+        < 10 => ratio.ToString("0.00", CultureInfo.InvariantCulture),
+        < 100 => ratio.ToString("0.0", CultureInfo.InvariantCulture),
+        _ => ratio.ToString("#,0", CultureInfo.InvariantCulture),
+    };
+
+    public static string Megabytes(long bytes) => (bytes / 1e6).ToString("#,0", CultureInfo.InvariantCulture) + " MB";
+
+    public static string YesNo(bool met) => met ? "yes" : "no";
+}

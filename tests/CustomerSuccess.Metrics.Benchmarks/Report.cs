@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace CustomerSuccess.Metrics.Benchmarks;
+
+internal sealed record ReportRow(string Scenario, string Figure, string Baseline, string BaselineFigure, string Ratio, string Target, string Met);
+
+/// <summary>
+/// One run's section of docs/benchmarks.md: the machine, the date, the size and the command, then one table.
+/// A run rewrites only the section of its own size, so the small and large figures stand side by side.
+/// </summary>
+internal sealed class Report(BenchmarkSize size, string machine)
+{
+    private const string Title = "# Benchmarks";
+
+    private readonly DateTimeOffset _date = DateTimeOffset.UtcNow;
+    private readonly List<ReportRow> _rows = [];
+    private readonly List<string> _notes = [];
+    private readonly List<string> _mismatches = [];
+    private string _book = "";
+    private string? _failure;
+
+    public bool Failed => _failure is not null;
+
+    public static async Task<string> DescribeMachineAsync(DatabaseServer server, CancellationToken cancellation)
+    {
+        var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        var kib = long.Parse(memory["MemTotal:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        var os = File.Exists("/etc/os-release")
+            ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?["PRETTY_NAME=".Length..].Trim('"')
+            : null;
+        var postgres = await server.ScalarTextAsync("show server_version", cancellation);
+        var kernel = File.Exists("/proc/sys/kernel/osrelease") ? $" (Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()})" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Environment.ProcessorCount} cores, {kib / 1024.0 / 1024.0:0.0} GiB memory, {os ?? RuntimeInformation.OSDescription}{kernel}, " +
+            $"{RuntimeInformation.FrameworkDescription}, PostgreSQL {postgres} on {server.Description}");
+    }
+
+    public void Describe(string book) => _book = book;
+
+    public void Add(ReportRow row) => _rows.Add(row);
+
+    public void Note(string note) => _notes.Add(note);
+
+    public void Mismatch(string mismatch) => _mismatches.Add(mismatch);
+
+    public void Fail(string reason) => _failure = Shorten(reason, 1000);
+
+    /// <summary>One line for a table cell or a paragraph; the run's output has the whole text.</summary>
+    public static string Shorten(string text, int length)
+    {
+        var line = text.ReplaceLineEndings(" ");
+        return line.Length <= length ? line : line[..length] + " … (the run's output has the rest)";
+    }
+
+    public string Markdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"## {size.Name}");
+        text.AppendLine();
+        text.AppendLine($"- Machine: {machine}");
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- Date: {_date:yyyy-MM-dd HH:mm} UTC"));
+        text.AppendLine($"- Size: {size.Name}, {_book}");
+        text.AppendLine($"- Command: `{size.Command}`");
+        text.AppendLine();
+        if (_failure is not null)
+        {
+            text.AppendLine($"**FAILED**: the run stopped before it finished; the rows below are what it measured. {_failure}");
+            text.AppendLine();
+        }
+
+        foreach (var mismatch in _mismatches)
+        {
+            text.AppendLine($"**MISMATCH**: {mismatch}");
+            text.AppendLine();
+        }
+
+        text.AppendLine("| scenario | figure | baseline | baseline figure | ratio | target | met? |");
+        text.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var r in _rows)
+        {
+            text.AppendLine("| " + string.Join(" | ", new[] { r.Scenario, r.Figure, r.Baseline, r.BaselineFigure, r.Ratio, r.Target, r.Met }
+                .Select(cell => cell.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
+        }
+
+        text.AppendLine();
+        foreach (var note in _notes)
+        {
+            text.AppendLine($"- {note}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Writes this run's section into the report, keeping the other size's section as it was.</summary>
+    public void WriteSection(string path)
+    {
+        var sections = File.Exists(path) ? Sections(File.ReadAllLines(path)) : [];
+        sections[size.Name] = Markdown().TrimEnd();
+
+        var text = new StringBuilder();
+        text.AppendLine(Title);
+        text.AppendLine();
+        text.AppendLine(Preamble);
+        foreach (var name in sections.Keys.OrderBy(n => n == "small" ? 0 : n == "large" ? 1 : 2).ThenBy(n => n, StringComparer.Ordinal))
+        {
+            text.AppendLine();
+            text.AppendLine(sections[name]);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text.ToString());
+    }
+
+    private static Dictionary<string, string> Sections(IReadOnlyList<string> lines)
+    {
+        var sections = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (!lines[i].StartsWith("## ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var end = i + 1;
+            while (end < lines.Count && !lines[end].StartsWith("## ", StringComparison.Ordinal))
+            {
+                end++;
+            }
+
+            sections[lines[i][3..].Trim()] = string.Join('\n', lines.Skip(i).Take(end - i)).TrimEnd();
+            i = end - 1;
+        }
+
+        return sections;
+    }
+
+    private const string Preamble =
+        """
+        Written by `tests/CustomerSuccess.Metrics.Benchmarks`; a run rewrites the section of its own size. Run it on purpose
+        (it is not a test) from the repository root:
+
+        ```bash
+        dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size small   # about a minute
+        dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size large   # about 25 minutes on 2 cores
+        ```
+
+        It uses `ConnectionStrings__Marten` when set, else starts a throwaway PostgreSQL as the API does, and builds and starts
+        the API in Release as a separate process. The machines these run on are shared and noisy, so every figure stands beside
+        a baseline measured side by side in the same run: compare ratios between runs, not raw figures.
+
+        - **1 Ingest**: the sample book in publish order, batches of 1,000, one at a time: (a) over HTTP to the API; (b) straight
+          to Marten with the host's store configuration and inline projection, stamped per batch as the host stamps a request;
+          (c) `COPY ... FROM STDIN (FORMAT BINARY)` of the same rows into a plain unindexed table.
+        - **2 Queries**, on the book loaded by 1a, without `knownAt` and with the recordedAt of the middle batch: (a) naive live
+          aggregation, reading the whole event table and replaying every customer by the definitions in C#; (b) the floor, the
+          best hand-written SQL over a flat, covering-indexed copy of the movement rows. Both must give the API's numbers exactly,
+          or the section says **MISMATCH**.
+        - **3 Rebuild** of the projection in process, against a plain sequential read of the event table.
+        - **4 Memory**: the API process's peak resident set (VmHWM) after everything above.
+        """;
+}
