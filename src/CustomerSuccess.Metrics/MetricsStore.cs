@@ -66,7 +66,7 @@ public static class MetricsStore
         options.Events.AddEventType<EventVoided>();
         options.Events.AddEventType<RetentionCostRecorded>();
 
-        options.Schema.For<CustomerLedger>().Identity(l => l.Id);
+        options.Schema.For<CustomerTail>().Identity(t => t.Id);
         options.Schema.For<EventReceipt>().Identity(r => r.Id);
         options.Storage.ExtendedSchemaObjects.AddRange(tables.Build());
         options.Projections.Add(new LedgerProjection(tables), ProjectionLifecycle.Inline);

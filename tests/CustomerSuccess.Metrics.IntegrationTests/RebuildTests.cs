@@ -16,7 +16,9 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
             $"select md5(coalesce(string_agg(customer_id || movement_date || kind || coalesce(segment, '') || amount || arr_delta " +
             $"|| logo_delta || array_to_string(event_ids, ',') || known_from || coalesce(known_to::text, ''), '|' " +
             $"order by customer_id, movement_date, kind, known_from), '')) || ':' || " +
-            $"(select count(*) from {app.Schema}.mt_doc_customerledger) || ':' || " +
+            $"(select md5(coalesce(string_agg(id || data::text, '|' order by id), '')) from {app.Schema}.mt_doc_customertail) || ':' || " +
+            $"(select md5(coalesce(string_agg(movement_date || segment || kind || trim_scale(amount) || trim_scale(arr_delta) || logo_delta " +
+            $"|| movements, '|' order by movement_date, segment, kind), '')) from {app.Schema}.cs_arr_daily where movements <> 0) || ':' || " +
             $"(select coalesce(string_agg(event_id || amount || known_from || coalesce(known_to::text, ''), '|' order by event_id), '') from {app.Schema}.cs_retention_costs) " +
             $"from {app.Schema}.cs_arr_movements", connection);
         return (string)(await command.ExecuteScalarAsync())!;

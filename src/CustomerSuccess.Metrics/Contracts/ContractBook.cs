@@ -1,4 +1,5 @@
 using CustomerSuccess.Metrics.Events;
+using System.Text.Json.Serialization;
 using NodaTime;
 
 namespace CustomerSuccess.Metrics.Contracts;
@@ -6,12 +7,20 @@ namespace CustomerSuccess.Metrics.Contracts;
 public sealed record ContractPosition(
     string ContractId,
     decimal Arr,
+    string OpenedBy,
     LocalDate OpenedOn,
     LocalDate? TermEndDate,
     string? Product,
     LocalDate? ClosedOn)
 {
+    [JsonIgnore]
     public bool IsClosed => ClosedOn is not null;
+}
+
+/// <summary>A <see cref="ContractBook"/> at rest: what it takes to carry on applying entries later.</summary>
+public sealed record BookState(IReadOnlyList<ContractPosition> Contracts, string? Name, string? Segment, string? Csm)
+{
+    public static readonly BookState Empty = new([], null, null, null);
 }
 
 /// <summary>
@@ -22,6 +31,23 @@ public sealed class ContractBook
 {
     private readonly Dictionary<string, ContractPosition> _contracts = new(StringComparer.Ordinal);
 
+    public ContractBook()
+    {
+    }
+
+    public ContractBook(BookState state)
+    {
+        foreach (var contract in state.Contracts)
+        {
+            _contracts[contract.ContractId] = contract;
+            TotalArr += contract.Arr;
+        }
+
+        Name = state.Name;
+        Segment = state.Segment;
+        Csm = state.Csm;
+    }
+
     public IReadOnlyCollection<ContractPosition> Contracts => _contracts.Values;
 
     public decimal TotalArr { get; private set; }
@@ -31,6 +57,8 @@ public sealed class ContractBook
     public string? Segment { get; private set; }
 
     public string? Csm { get; private set; }
+
+    public BookState State() => new([.. _contracts.Values], Name, Segment, Csm);
 
     /// <summary>Why this entry cannot apply to the current state, or null when it can.</summary>
     public string? Violation(TimelineEntry entry)
@@ -75,7 +103,7 @@ public sealed class ContractBook
         _contracts.TryGetValue(entry.ContractId, out var current);
         var next = entry.Change switch
         {
-            ContractChange.Open => new ContractPosition(entry.ContractId, entry.Amount, entry.EffectiveDate,
+            ContractChange.Open => new ContractPosition(entry.ContractId, entry.Amount, entry.EventId, entry.EffectiveDate,
                 entry.TermEndDate, entry.Product, null),
             ContractChange.Expand => current! with { Arr = current.Arr + entry.Amount },
             ContractChange.Reduce => current! with { Arr = current.Arr - entry.Amount },

@@ -29,7 +29,7 @@ public sealed class CustomerAsOf(IDocumentStore store)
     public async Task<CustomerView?> QueryAsync(string customerId, LocalDate asOf, Instant knownAt, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
-        var ledger = await session.LoadAsync<CustomerLedger>(customerId, cancellation).ConfigureAwait(false);
+        var ledger = await CustomerStreams.LedgerAsync(session, customerId, cancellation).ConfigureAwait(false);
         return ledger is null || !ledger.HasAnythingKnownAt(knownAt) ? null : Build(ledger, asOf, knownAt);
     }
 

@@ -25,7 +25,7 @@ public sealed class CustomerHistory(IDocumentStore store)
     public async Task<IReadOnlyList<HistoryItem>?> QueryAsync(string customerId, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
-        var ledger = await session.LoadAsync<CustomerLedger>(customerId, cancellation).ConfigureAwait(false);
+        var ledger = await CustomerStreams.LedgerAsync(session, customerId, cancellation).ConfigureAwait(false);
         return ledger is null ? null : Build(ledger);
     }
 

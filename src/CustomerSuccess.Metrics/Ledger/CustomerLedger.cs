@@ -1,4 +1,6 @@
 using CustomerSuccess.Metrics.Contracts;
+using CustomerSuccess.Metrics.Events;
+using JasperFx.Events;
 using NodaTime;
 
 namespace CustomerSuccess.Metrics.Ledger;
@@ -7,9 +9,9 @@ namespace CustomerSuccess.Metrics.Ledger;
 public sealed record VoidEntry(string EventId, string VoidedEventId, long Sequence, Instant RecordedAt, string? Reason);
 
 /// <summary>
-/// Read model: everything ever recorded for one customer, in recorded order, voids included.
-/// Kept inline by <see cref="LedgerProjection"/>; the write side validates against it and the
-/// customer endpoints answer from it at any (asOf, knownAt).
+/// Everything ever recorded for one customer, in recorded order, voids included: the customer's event
+/// stream read back. The write side decides backdated events and voids against it, the projection
+/// reclassifies from it, and the customer endpoints answer from it at any (asOf, knownAt).
 /// </summary>
 public sealed class CustomerLedger
 {
@@ -23,6 +25,33 @@ public sealed class CustomerLedger
     public List<VoidEntry> Voids { get; set; } = [];
 
     public CustomerLedger Copy() => new() { Id = Id, Version = Version, Entries = [.. Entries], Voids = [.. Voids] };
+
+    public static CustomerLedger FromEvents(string id, IEnumerable<IEvent> events)
+    {
+        var ledger = new CustomerLedger { Id = id };
+        foreach (var e in events)
+        {
+            ledger.Record(e);
+        }
+
+        return ledger;
+    }
+
+    public void Record(IEvent e)
+    {
+        var recordedAt = Instant.FromDateTimeOffset(e.Timestamp);
+        switch (e.Data)
+        {
+            case IContractEvent contractEvent:
+                Entries.Add(TimelineEntry.From(contractEvent, e.Sequence, recordedAt));
+                break;
+            case EventVoided voided:
+                Voids.Add(new VoidEntry(voided.EventId, voided.VoidedEventId, e.Sequence, recordedAt, voided.Reason));
+                break;
+        }
+
+        Version++;
+    }
 
     public VoidEntry? VoidOf(string eventId) => Voids.Find(v => v.VoidedEventId == eventId);
 

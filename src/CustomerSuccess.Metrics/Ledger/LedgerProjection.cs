@@ -10,9 +10,11 @@ using NodaTime;
 namespace CustomerSuccess.Metrics.Ledger;
 
 /// <summary>
-/// Keeps each customer's <see cref="CustomerLedger"/> and the bitemporal movement and retention-cost
-/// tables. Deterministic: the only time it uses is each event's recorded timestamp, so a rebuild from
-/// the event log writes the same rows.
+/// Keeps each customer's <see cref="CustomerTail"/> and the bitemporal movement and retention-cost tables.
+/// An event that lands at the end of a customer's timeline is classified from the tail alone; a backdated
+/// event or a void reads the customer's stream back and reclassifies the whole timeline. Deterministic:
+/// the only time it uses is each event's recorded timestamp, so a rebuild from the event log writes the
+/// same rows.
 /// </summary>
 public sealed class LedgerProjection : ProjectionBase, IProjection
 {
@@ -24,7 +26,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
     {
         _tables = tables;
         Name = ProjectionName;
-        Options.DeleteViewTypeOnTeardown<CustomerLedger>();
+        Options.DeleteViewTypeOnTeardown<CustomerTail>();
         Options.DeleteDataInTableOnTeardown(tables.Movements);
         Options.DeleteDataInTableOnTeardown(tables.DailyTotals);
         Options.DeleteDataInTableOnTeardown(tables.RetentionCosts);
@@ -44,49 +46,97 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
             return;
         }
 
-        var loaded = await operations.LoadManyAsync<CustomerLedger>(cancellation, customerStreams.Select(s => s.Key))
-            .ConfigureAwait(false);
-        var ledgers = loaded.ToDictionary(l => l.Id, StringComparer.Ordinal);
+        var tails = (await operations.LoadManyAsync<CustomerTail>(cancellation, customerStreams.Select(s => s.Key))
+            .ConfigureAwait(false)).ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var needing = customerStreams.Where(s => NeedsWholeTimeline(tails.GetValueOrDefault(s.Key), s)).Select(s => s.Key).ToList();
+        var histories = await CustomerStreams.ReadAsync(operations, needing, cancellation).ConfigureAwait(false);
         var rows = new MovementRows(_tables);
 
         foreach (var stream in customerStreams)
         {
-            var ledger = ledgers.GetValueOrDefault(stream.Key) ?? new CustomerLedger { Id = stream.Key };
-            var believed = Movement.Classify(ledger.KnownTimeline());
-
-            // Events recorded together become known together: one knowledge step per recorded instant.
-            foreach (var step in ChunkByTimestamp(stream))
+            var tail = tails.GetValueOrDefault(stream.Key) ?? new CustomerTail { Id = stream.Key };
+            if (histories.TryGetValue(stream.Key, out var history))
             {
-                foreach (var e in step)
-                {
-                    Record(ledger, e);
-                }
-
-                var next = Movement.Classify(ledger.KnownTimeline());
-                rows.Change(ledger.Id, believed, next, Instant.FromDateTimeOffset(step[0].Timestamp));
-                believed = next;
+                var firstSequence = stream.First().Sequence;
+                tail.Rebase(Reclassify(CustomerLedger.FromEvents(stream.Key, history.Where(e => e.Sequence < firstSequence)), stream, rows));
+            }
+            else
+            {
+                AppendAtEnd(tail, stream, rows);
             }
 
-            operations.Store(ledger);
+            operations.Store(tail);
         }
 
         rows.Queue(operations);
     }
 
-    private static void Record(CustomerLedger ledger, IEvent e)
+    /// <summary>Whether an event of the batch may not land at the end of the customer's known timeline.</summary>
+    private static bool NeedsWholeTimeline(CustomerTail? tail, IEnumerable<IEvent> stream)
     {
-        var recordedAt = Instant.FromDateTimeOffset(e.Timestamp);
-        switch (e.Data)
+        var latest = tail?.LastDate;
+        foreach (var e in stream)
         {
-            case IContractEvent contractEvent:
-                ledger.Entries.Add(TimelineEntry.From(contractEvent, e.Sequence, recordedAt));
-                break;
-            case EventVoided voided:
-                ledger.Voids.Add(new VoidEntry(voided.EventId, voided.VoidedEventId, e.Sequence, recordedAt, voided.Reason));
-                break;
+            switch (e.Data)
+            {
+                case IContractEvent c when latest is { } last && c.EffectiveDate < last:
+                case EventVoided:
+                    return true;
+                case IContractEvent c:
+                    latest = c.EffectiveDate;
+                    break;
+            }
+
+            // A stream whose tail was never kept is read back whole.
+            if (tail is null && e.Version > 1)
+            {
+                return true;
+            }
         }
 
-        ledger.Version++;
+        return false;
+    }
+
+    /// <summary>Events recorded together become known together: one knowledge step per recorded instant.</summary>
+    private static void AppendAtEnd(CustomerTail tail, IEnumerable<IEvent> stream, MovementRows rows)
+    {
+        foreach (var step in ChunkByTimestamp(stream))
+        {
+            var believed = tail.LastDayMovements();
+            var next = new List<Movement>();
+            foreach (var e in step)
+            {
+                var entry = TimelineEntry.From((IContractEvent)e.Data, e.Sequence, Instant.FromDateTimeOffset(e.Timestamp));
+                if (tail.LastDate is { } last && entry.EffectiveDate > last)
+                {
+                    next.AddRange(tail.LastDayMovements());
+                }
+
+                tail.Append(entry);
+                tail.Version++;
+            }
+
+            next.AddRange(tail.LastDayMovements());
+            rows.Change(tail.Id, believed, next, Instant.FromDateTimeOffset(step[0].Timestamp));
+        }
+    }
+
+    private static CustomerLedger Reclassify(CustomerLedger ledger, IEnumerable<IEvent> stream, MovementRows rows)
+    {
+        var believed = Movement.Classify(ledger.KnownTimeline());
+        foreach (var step in ChunkByTimestamp(stream))
+        {
+            foreach (var e in step)
+            {
+                ledger.Record(e);
+            }
+
+            var next = Movement.Classify(ledger.KnownTimeline());
+            rows.Change(ledger.Id, believed, next, Instant.FromDateTimeOffset(step[0].Timestamp));
+            believed = next;
+        }
+
+        return ledger;
     }
 
     private void ProjectRetentionCost(IDocumentOperations operations, IEvent e)

@@ -17,6 +17,7 @@ internal sealed class MovementRows(ReadModelTables tables)
     }
 
     private readonly List<Pending> _learnt = [];
+    private readonly Dictionary<string, List<Pending>> _learntByCustomer = new(StringComparer.Ordinal);
     private readonly List<(string CustomerId, Movement Movement, Instant KnownTo)> _givenUp = [];
     private readonly List<(string CustomerId, Movement Movement, int Sign)> _dailyChanges = [];
 
@@ -26,7 +27,7 @@ internal sealed class MovementRows(ReadModelTables tables)
         foreach (var retracted in believed.Where(b => !next.Any(n => n.SameAs(b))))
         {
             _dailyChanges.Add((customerId, retracted, -1));
-            var learnt = _learnt.Find(p => p.CustomerId == customerId && p.KnownTo is null && p.Movement.SameAs(retracted));
+            var learnt = _learntByCustomer.GetValueOrDefault(customerId)?.Find(p => p.KnownTo is null && p.Movement.SameAs(retracted));
             if (learnt is null)
             {
                 _givenUp.Add((customerId, retracted, at));
@@ -34,6 +35,7 @@ internal sealed class MovementRows(ReadModelTables tables)
             else if (learnt.KnownFrom == at)
             {
                 _learnt.Remove(learnt);
+                _learntByCustomer[customerId].Remove(learnt);
             }
             else
             {
@@ -44,7 +46,14 @@ internal sealed class MovementRows(ReadModelTables tables)
         foreach (var added in next.Where(n => !believed.Any(b => b.SameAs(n))))
         {
             _dailyChanges.Add((customerId, added, 1));
-            _learnt.Add(new Pending(customerId, added, at));
+            var pending = new Pending(customerId, added, at);
+            _learnt.Add(pending);
+            if (!_learntByCustomer.TryGetValue(customerId, out var ofCustomer))
+            {
+                _learntByCustomer[customerId] = ofCustomer = [];
+            }
+
+            ofCustomer.Add(pending);
         }
     }
 

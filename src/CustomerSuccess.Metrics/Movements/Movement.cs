@@ -54,41 +54,54 @@ public sealed record Movement(
 
         foreach (var day in effectiveOrdered.GroupBy(e => e.EffectiveDate))
         {
-            var before = book.TotalArr;
-            var segmentBefore = book.Segment;
-            foreach (var entry in day)
-            {
-                book.Apply(entry);
-            }
+            movements.AddRange(ClassifyDay(book, everActive, day.Key, [.. day]));
+            everActive |= book.TotalArr > 0m;
+        }
 
-            var after = book.TotalArr;
-            var segment = book.Segment;
-            var eventIds = day.Select(e => e.EventId).ToList();
+        return movements;
+    }
 
-            Movement Row(string kind, string? rowSegment, decimal amount, decimal arrDelta, int logoDelta) =>
-                new(day.Key, kind, rowSegment, amount, arrDelta, logoDelta, eventIds, before, after, segmentBefore);
+    /// <summary>
+    /// Applies one effective day's entries to <paramref name="book"/>, which holds the customer at the end
+    /// of the previous change day, and classifies the day. <paramref name="everActive"/> says whether the
+    /// customer had ARR at the end of any earlier day.
+    /// </summary>
+    public static IReadOnlyList<Movement> ClassifyDay(
+        ContractBook book, bool everActive, LocalDate date, IReadOnlyList<TimelineEntry> day)
+    {
+        var movements = new List<Movement>(2);
+        var before = book.TotalArr;
+        var segmentBefore = book.Segment;
+        foreach (var entry in day)
+        {
+            book.Apply(entry);
+        }
 
-            if (before > 0m && segmentBefore != segment)
-            {
-                movements.Add(Row(MovementKinds.TransferOut, segmentBefore, before, -before, -1));
-                movements.Add(Row(MovementKinds.TransferIn, segment, before, before, 1));
-            }
+        var after = book.TotalArr;
+        var segment = book.Segment;
+        var eventIds = day.Select(e => e.EventId).ToList();
 
-            var classified = (before, after) switch
-            {
-                (0m, > 0m) => Row(everActive ? MovementKinds.Reactivation : MovementKinds.New, segment, after, after, 1),
-                (> 0m, 0m) => Row(MovementKinds.Churn, segment, before, -before, -1),
-                _ when after > before && before > 0m => Row(MovementKinds.Expansion, segment, after - before, after - before, 0),
-                _ when after < before && after > 0m => Row(MovementKinds.Contraction, segment, before - after, after - before, 0),
-                _ => null,
-            };
+        Movement Row(string kind, string? rowSegment, decimal amount, decimal arrDelta, int logoDelta) =>
+            new(date, kind, rowSegment, amount, arrDelta, logoDelta, eventIds, before, after, segmentBefore);
 
-            if (classified is not null)
-            {
-                movements.Add(classified);
-            }
+        if (before > 0m && segmentBefore != segment)
+        {
+            movements.Add(Row(MovementKinds.TransferOut, segmentBefore, before, -before, -1));
+            movements.Add(Row(MovementKinds.TransferIn, segment, before, before, 1));
+        }
 
-            everActive |= after > 0m;
+        var classified = (before, after) switch
+        {
+            (0m, > 0m) => Row(everActive ? MovementKinds.Reactivation : MovementKinds.New, segment, after, after, 1),
+            (> 0m, 0m) => Row(MovementKinds.Churn, segment, before, -before, -1),
+            _ when after > before && before > 0m => Row(MovementKinds.Expansion, segment, after - before, after - before, 0),
+            _ when after < before && after > 0m => Row(MovementKinds.Contraction, segment, before - after, after - before, 0),
+            _ => null,
+        };
+
+        if (classified is not null)
+        {
+            movements.Add(classified);
         }
 
         return movements;

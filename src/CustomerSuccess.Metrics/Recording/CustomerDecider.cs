@@ -1,5 +1,6 @@
 using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Ledger;
+using NodaTime;
 
 namespace CustomerSuccess.Metrics.Recording;
 
@@ -17,9 +18,7 @@ public static class CustomerDecider
             : null;
         if (opener is not null)
         {
-            return new Refusal(RefusalKind.BusinessRule, candidate.EventId, "contractId",
-                $"contract '{candidate.ContractId}' was already opened by event '{opener.EventId}' " +
-                $"effective {opener.EffectiveDate:yyyy-MM-dd}");
+            return AlreadyOpened(candidate, opener.EventId, opener.EffectiveDate);
         }
 
         var violation = ContractBook.FirstViolation(TimelineEntry.InEffectiveOrder(known.Append(candidate)));
@@ -29,11 +28,35 @@ public static class CustomerDecider
         }
 
         return v.Entry.EventId == candidate.EventId
-            ? new Refusal(RefusalKind.BusinessRule, candidate.EventId, FieldAtFault(candidate), $"{candidate.Type} effective {candidate.EffectiveDate:yyyy-MM-dd}: {v.Reason}")
+            ? Broken(candidate, v.Reason)
             : new Refusal(RefusalKind.Conflict, candidate.EventId, "effectiveDate",
                 $"{candidate.Type} effective {candidate.EffectiveDate:yyyy-MM-dd} would break the later event " +
                 $"'{v.Entry.EventId}' ({v.Entry.Type} effective {v.Entry.EffectiveDate:yyyy-MM-dd}): {v.Reason}");
     }
+
+    /// <summary>
+    /// The same decision for an entry that lands at the end of the timeline (<see cref="CustomerTail.IsAtEnd"/>):
+    /// nothing comes after it, so only the customer's closing contracts matter.
+    /// </summary>
+    public static Refusal? DecideAtEnd(CustomerTail tail, TimelineEntry candidate)
+    {
+        var closing = tail.Closing();
+        var existing = closing.Contracts.FirstOrDefault(c => c.ContractId == candidate.ContractId);
+        if (candidate.Change == ContractChange.Open && existing is not null)
+        {
+            return AlreadyOpened(candidate, existing.OpenedBy, existing.OpenedOn);
+        }
+
+        return closing.Violation(candidate) is { } reason ? Broken(candidate, reason) : null;
+    }
+
+    private static Refusal AlreadyOpened(TimelineEntry candidate, string openerId, LocalDate openedOn) =>
+        new(RefusalKind.BusinessRule, candidate.EventId, "contractId",
+            $"contract '{candidate.ContractId}' was already opened by event '{openerId}' effective {openedOn:yyyy-MM-dd}");
+
+    private static Refusal Broken(TimelineEntry candidate, string reason) =>
+        new(RefusalKind.BusinessRule, candidate.EventId, FieldAtFault(candidate),
+            $"{candidate.Type} effective {candidate.EffectiveDate:yyyy-MM-dd}: {reason}");
 
     public static Refusal? DecideVoid(CustomerLedger ledger, VoidEntry voidEntry)
     {

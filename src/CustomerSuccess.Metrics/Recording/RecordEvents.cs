@@ -80,11 +80,11 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
         return new RecordOutcome(results, null, stamp);
     }
 
-    /// <summary>The working state of one request: receipts, customers' ledgers and what to append.</summary>
+    /// <summary>The working state of one request: receipts, customers and what to append.</summary>
     private sealed class Batch(IDocumentSession session, Instant stamp, JsonSerializerOptions fingerprintOptions)
     {
         private readonly Dictionary<string, EventReceipt> _receipts = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, WorkingLedger> _ledgers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, WorkingCustomer> _customers = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<IPublishedEvent>> _pending = new(StringComparer.Ordinal);
         private long _nextSequence = long.MaxValue / 2;
 
@@ -101,17 +101,62 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
 
             // Every customer this request touches, read in one round trip.
             var customers = events.OfType<IContractEvent>().Select(e => e.CustomerId)
-                .Concat(events.OfType<EventVoided>().Select(v => _receipts.GetValueOrDefault(v.VoidedEventId)?.StreamKey)
-                    .OfType<string>().Where(k => k != StreamKeys.RetentionCosts))
+                .Concat(events.OfType<EventVoided>().Select(VoidedCustomer).OfType<string>())
                 .Distinct(StringComparer.Ordinal)
                 .ToArray();
-            var stored = (await session.LoadManyAsync<CustomerLedger>(cancellation, customers).ConfigureAwait(false))
-                .ToDictionary(l => l.Id, StringComparer.Ordinal);
+            var tails = (await session.LoadManyAsync<CustomerTail>(cancellation, customers).ConfigureAwait(false))
+                .ToDictionary(t => t.Id, StringComparer.Ordinal);
             foreach (var customerId in customers)
             {
-                var ledger = stored.GetValueOrDefault(customerId);
-                _ledgers[customerId] = new WorkingLedger(ledger?.Version ?? 0, ledger?.Copy() ?? new CustomerLedger { Id = customerId });
+                var tail = tails.GetValueOrDefault(customerId);
+                _customers[customerId] = new WorkingCustomer(tail?.Version ?? 0, tail?.Copy() ?? new CustomerTail { Id = customerId });
             }
+
+            // Backdated events and voids are decided against the whole timeline: read those streams back.
+            var needing = NeedingWholeTimeline(events);
+            var histories = await CustomerStreams.ReadAsync(
+                session, [.. needing.Where(c => _customers[c].StoredVersion > 0)], cancellation).ConfigureAwait(false);
+            foreach (var customerId in needing)
+            {
+                _customers[customerId].Ledger = CustomerLedger.FromEvents(customerId, histories.GetValueOrDefault(customerId) ?? []);
+            }
+        }
+
+        private string? VoidedCustomer(EventVoided voided) =>
+            _receipts.GetValueOrDefault(voided.VoidedEventId)?.StreamKey is { } key && key != StreamKeys.RetentionCosts ? key : null;
+
+        /// <summary>
+        /// The customers that an event of this request may not land at the end of: voided, or given an event
+        /// dated before the latest one known or sent before it.
+        /// </summary>
+        private HashSet<string> NeedingWholeTimeline(IReadOnlyList<IPublishedEvent> events)
+        {
+            var latest = _customers.ToDictionary(c => c.Key, c => c.Value.Tail.LastDate, StringComparer.Ordinal);
+            var sentHere = new Dictionary<string, string>(StringComparer.Ordinal);
+            var needing = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var e in events)
+            {
+                switch (e)
+                {
+                    case IContractEvent c:
+                        if (latest[c.CustomerId] is { } last && c.EffectiveDate < last)
+                        {
+                            needing.Add(c.CustomerId);
+                        }
+                        else
+                        {
+                            latest[c.CustomerId] = c.EffectiveDate;
+                        }
+
+                        sentHere.TryAdd(c.EventId, c.CustomerId);
+                        break;
+                    case EventVoided v when (VoidedCustomer(v) ?? sentHere.GetValueOrDefault(v.VoidedEventId)) is { } customerId:
+                        needing.Add(customerId);
+                        break;
+                }
+            }
+
+            return needing;
         }
 
         public (string? Status, Refusal? Refusal) Decide(IPublishedEvent e)
@@ -128,7 +173,8 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
 
             var (streamKey, refusal) = e switch
             {
-                IContractEvent contractEvent => DecideContractEvent(contractEvent),
+                IContractEvent contractEvent => (contractEvent.CustomerId,
+                    _customers[contractEvent.CustomerId].Decide(TimelineEntry.From(contractEvent, _nextSequence++, stamp))),
                 EventVoided voided => DecideVoid(voided),
                 RetentionCostRecorded => (StreamKeys.RetentionCosts, null),
                 _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown event type"),
@@ -146,19 +192,6 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
             session.Store(_receipts[e.EventId]);
             Pending(streamKey!).Add(e);
             return (RecordStatus.Appended, null);
-        }
-
-        private (string?, Refusal?) DecideContractEvent(IContractEvent e)
-        {
-            var ledger = _ledgers[e.CustomerId];
-            var candidate = TimelineEntry.From(e, _nextSequence++, stamp);
-            var refusal = CustomerDecider.Decide(ledger.Current, candidate);
-            if (refusal is null)
-            {
-                ledger.Current.Entries.Add(candidate);
-            }
-
-            return (e.CustomerId, refusal);
         }
 
         private (string?, Refusal?) DecideVoid(EventVoided e)
@@ -181,18 +214,9 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
                     $"'{e.VoidedEventId}' has already been voided by '{target.VoidedBy}'"));
             }
 
-            Refusal? refusal = null;
-            if (target.StreamKey != StreamKeys.RetentionCosts)
-            {
-                var ledger = _ledgers[target.StreamKey];
-                var voidEntry = new VoidEntry(e.EventId, e.VoidedEventId, _nextSequence++, stamp, e.Reason);
-                refusal = CustomerDecider.DecideVoid(ledger.Current, voidEntry);
-                if (refusal is null)
-                {
-                    ledger.Current.Voids.Add(voidEntry);
-                }
-            }
-
+            var refusal = target.StreamKey == StreamKeys.RetentionCosts
+                ? null
+                : _customers[target.StreamKey].DecideVoid(new VoidEntry(e.EventId, e.VoidedEventId, _nextSequence++, stamp, e.Reason));
             if (refusal is null)
             {
                 target.VoidedBy = e.EventId;
@@ -219,9 +243,9 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
             {
                 var action = streamKey == StreamKeys.RetentionCosts
                     ? session.Events.Append(streamKey, events)
-                    : _ledgers[streamKey].StoredVersion == 0
+                    : _customers[streamKey].StoredVersion == 0
                         ? session.Events.StartStream(streamKey, events)
-                        : session.Events.Append(streamKey, _ledgers[streamKey].StoredVersion + events.Count, events);
+                        : session.Events.Append(streamKey, _customers[streamKey].StoredVersion + events.Count, events);
 
                 foreach (var e in action.Events)
                 {
@@ -234,8 +258,55 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
     }
 
     /// <summary>
-    /// A customer's ledger as stored, plus what this request has decided so far: a copy, so the stored
-    /// instance the projection will update stays as it was read.
+    /// A customer as stored, plus what this request has decided so far. Decided against the tail (a copy, so
+    /// the stored instance the projection will update stays as it was read), or against the whole ledger
+    /// when the request holds a backdated event or a void for the customer.
     /// </summary>
-    private sealed record WorkingLedger(long StoredVersion, CustomerLedger Current);
+    private sealed class WorkingCustomer(long storedVersion, CustomerTail tail)
+    {
+        public long StoredVersion { get; } = storedVersion;
+
+        public CustomerTail Tail { get; } = tail;
+
+        public CustomerLedger? Ledger { get; set; }
+
+        public Refusal? Decide(TimelineEntry candidate)
+        {
+            if (Ledger is not null)
+            {
+                var refusal = CustomerDecider.Decide(Ledger, candidate);
+                if (refusal is null)
+                {
+                    Ledger.Entries.Add(candidate);
+                }
+
+                return refusal;
+            }
+
+            if (!Tail.IsAtEnd(candidate))
+            {
+                throw new InvalidOperationException($"'{candidate.EventId}' is backdated but the timeline of '{Tail.Id}' was not read");
+            }
+
+            var atEnd = CustomerDecider.DecideAtEnd(Tail, candidate);
+            if (atEnd is null)
+            {
+                Tail.Append(candidate);
+            }
+
+            return atEnd;
+        }
+
+        public Refusal? DecideVoid(VoidEntry voidEntry)
+        {
+            var ledger = Ledger ?? throw new InvalidOperationException($"The timeline of '{Tail.Id}' was not read for a void");
+            var refusal = CustomerDecider.DecideVoid(ledger, voidEntry);
+            if (refusal is null)
+            {
+                ledger.Voids.Add(voidEntry);
+            }
+
+            return refusal;
+        }
+    }
 }

@@ -1,0 +1,38 @@
+using JasperFx.Events;
+using Marten;
+
+namespace CustomerSuccess.Metrics.Ledger;
+
+/// <summary>Reads whole customer streams back, for the events that the tail alone cannot place.</summary>
+public static class CustomerStreams
+{
+    /// <summary>The events of each stream, in stream order, read in one round trip.</summary>
+    public static async Task<IReadOnlyDictionary<string, List<IEvent>>> ReadAsync(
+        IQuerySession session, IReadOnlyCollection<string> streamKeys, CancellationToken cancellation)
+    {
+        var streams = streamKeys.ToDictionary(k => k, _ => new List<IEvent>(), StringComparer.Ordinal);
+        if (streams.Count == 0)
+        {
+            return streams;
+        }
+
+        var keys = streamKeys.ToArray();
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamKey!.IsOneOf(keys))
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(cancellation).ConfigureAwait(false);
+        foreach (var e in events)
+        {
+            streams[e.StreamKey!].Add(e);
+        }
+
+        return streams;
+    }
+
+    /// <summary>One customer's ledger, or null when nothing was ever recorded for the customer.</summary>
+    public static async Task<CustomerLedger?> LedgerAsync(IQuerySession session, string customerId, CancellationToken cancellation)
+    {
+        var events = await session.Events.FetchStreamAsync(customerId, token: cancellation).ConfigureAwait(false);
+        return events.Count == 0 ? null : CustomerLedger.FromEvents(customerId, events);
+    }
+}
