@@ -31,6 +31,7 @@ if (string.IsNullOrWhiteSpace(connectionString))
 }
 
 var schema = builder.Configuration["Marten:Schema"] ?? MetricsStore.DefaultSchema;
+var checkpointEveryEvents = builder.Configuration.GetValue("Marten:CheckpointEveryEvents", KnowledgeCheckpoints.DefaultEveryEvents);
 var dataSource = MetricsStore.BuildDataSource(connectionString);
 var fingerprintJson = MetricsStore.ConfigureJson(new JsonSerializerOptions());
 
@@ -51,7 +52,7 @@ builder.Services.AddSingleton<MovementAudit>();
 builder.Services.AddSingleton<CustomerAsOf>();
 builder.Services.AddSingleton<CustomerHistory>();
 
-builder.Services.AddMarten(options => MetricsStore.Configure(options, dataSource, schema))
+builder.Services.AddMarten(options => MetricsStore.Configure(options, dataSource, schema, checkpointEveryEvents))
     .UseLightweightSessions()
     .ApplyAllDatabaseChangesOnStartup()
     .IntegrateWithWolverine();

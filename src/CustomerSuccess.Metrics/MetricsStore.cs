@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerSuccess.Metrics.Events;
+using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Ledger;
 using CustomerSuccess.Metrics.Recording;
 using JasperFx;
@@ -39,7 +40,9 @@ public static class MetricsStore
         return options;
     }
 
-    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, string schema)
+    /// <param name="checkpointEveryEvents">How often the daily totals are checkpointed (<see cref="KnowledgeCheckpoints"/>).</param>
+    public static void Configure(
+        StoreOptions options, NpgsqlDataSource dataSource, string schema, long checkpointEveryEvents = KnowledgeCheckpoints.DefaultEveryEvents)
     {
         // Parameters of queued SQL are typed by Weasel; teach it the NodaTime types Npgsql already maps.
         PostgresqlProvider.Instance.RegisterMapping(typeof(LocalDate), "date", NpgsqlDbType.Date);
@@ -69,6 +72,6 @@ public static class MetricsStore
         options.Schema.For<CustomerTail>().Identity(t => t.Id);
         options.Schema.For<EventReceipt>().Identity(r => r.Id);
         options.Storage.ExtendedSchemaObjects.AddRange(tables.Build());
-        options.Projections.Add(new LedgerProjection(tables), ProjectionLifecycle.Inline);
+        options.Projections.Add(new LedgerProjection(tables, checkpointEveryEvents), ProjectionLifecycle.Inline);
     }
 }

@@ -158,7 +158,7 @@ internal sealed class BenchmarkRun(BenchmarkSize size, string repository, Databa
         if (rebuild.Reproduced)
         {
             report.Note("Rebuild: the sequential read is the mean of one read before and one after the rebuild. The rebuild wrote exactly " +
-                        "the movement and retention-cost rows it replaced, and as many ledgers.");
+                        "the movement, checkpoint, retention-cost and customer-tail rows it replaced.");
         }
         else
         {

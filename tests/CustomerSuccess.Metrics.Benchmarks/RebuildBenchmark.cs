@@ -53,11 +53,12 @@ internal sealed class RebuildBenchmark(DatabaseServer server, string schema, Tex
         return stopwatch.Elapsed;
     }
 
-    /// <summary>Every movement row, retention cost row and customer tail: what a rebuild must reproduce.</summary>
+    /// <summary>Every movement row, checkpoint row, retention cost row and customer tail: what a rebuild must reproduce.</summary>
     private Task<string> FingerprintAsync(CancellationToken cancellation) =>
         server.ScalarTextAsync(
             $"select (select md5(coalesce(string_agg(m::text, '|' order by m::text), '')) from {schema}.{ReadModelTables.MovementsName} m) " +
             $"|| (select md5(coalesce(string_agg(c::text, '|' order by c::text), '')) from {schema}.{ReadModelTables.RetentionCostsName} c) " +
+            $"|| (select md5(coalesce(string_agg(p::text, '|' order by p::text), '')) from {schema}.{ReadModelTables.CheckpointsName} p) " +
             $"|| (select md5(coalesce(string_agg(id || data::text, '|' order by id), '')) from {schema}.mt_doc_customertail)",
             cancellation);
 }

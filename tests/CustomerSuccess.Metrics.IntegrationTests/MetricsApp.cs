@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -26,6 +27,9 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string Schema { get; } = $"t_{Guid.NewGuid():N}"[..20];
 
+    /// <summary>Small, so that every test's "as known at" answers also come through knowledge checkpoints.</summary>
+    public const int CheckpointEveryEvents = 3;
+
     private readonly SemaphoreSlim _seeding = new(1, 1);
     private bool _seeded;
 
@@ -51,6 +55,7 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("ConnectionStrings:Marten", TestDatabase.ConnectionString);
         builder.UseSetting("Marten:Schema", Schema);
+        builder.UseSetting("Marten:CheckpointEveryEvents", CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<IClock>();

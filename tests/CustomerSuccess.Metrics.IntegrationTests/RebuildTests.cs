@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net;
 using Npgsql;
@@ -17,6 +18,8 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
             $"|| logo_delta || array_to_string(event_ids, ',') || known_from || coalesce(known_to::text, ''), '|' " +
             $"order by customer_id, movement_date, kind, known_from), '')) || ':' || " +
             $"(select md5(coalesce(string_agg(id || data::text, '|' order by id), '')) from {app.Schema}.mt_doc_customertail) || ':' || " +
+            $"(select md5(coalesce(string_agg(known_at::text || movement_date || segment || kind || trim_scale(amount) || movements, '|' " +
+            $"order by known_at, movement_date, segment, kind), '')) from {app.Schema}.cs_arr_daily_checkpoints) || ':' || " +
             $"(select md5(coalesce(string_agg(movement_date || segment || kind || trim_scale(amount) || trim_scale(arr_delta) || logo_delta " +
             $"|| movements, '|' order by movement_date, segment, kind), '')) from {app.Schema}.cs_arr_daily where movements <> 0) || ':' || " +
             $"(select coalesce(string_agg(event_id || amount || known_from || coalesce(known_to::text, ''), '|' order by event_id), '') from {app.Schema}.cs_retention_costs) " +
@@ -41,6 +44,7 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
 
         info.Environment["ConnectionStrings__Marten"] = TestDatabase.ConnectionString;
         info.Environment["Marten__Schema"] = app.Schema;
+        info.Environment["Marten__CheckpointEveryEvents"] = MetricsApp.CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture);
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -23,21 +23,31 @@ public sealed class BelievedMovements(ReadModelTables tables, Instant knownAt, s
 
     /// <summary>
     /// The same movements summed per day, segment and kind, as a relation for <c>from (...) m</c> with
-    /// columns movement_date, segment, kind, amount, arr_delta, logo_delta: the daily totals believed now,
-    /// less rows learnt after knownAt, plus rows believed at knownAt that were given up since. For a
-    /// recent knownAt both corrections are empty and the answer comes from the small daily table alone.
+    /// columns movement_date, segment, kind, amount, arr_delta, logo_delta. When knownAt is later than
+    /// every checkpoint: the daily totals believed now, less rows learnt after knownAt, plus rows believed
+    /// at knownAt that were given up since. Otherwise: the latest checkpoint at or before knownAt (none
+    /// means nothing), plus rows learnt since and still believed at knownAt, less rows given up since.
+    /// Either way the rows read beyond the totals are those of at most one checkpoint interval.
     /// </summary>
     public string DailyTotals(NpgsqlCommand command)
     {
         var k = Add(command, knownAt);
         var s = Add(command, (object?)segment ?? DBNull.Value, "varchar");
         var segmentMatch = $"({s}::varchar is null or segment = {s})";
+        var past = $"exists (select 1 from {tables.Checkpoints} where known_at > {k})";
+        var checkpoint = $"coalesce((select max(known_at) from {tables.Checkpoints} where known_at <= {k}), '-infinity')";
         return
-            $"(select movement_date, kind, amount, arr_delta, logo_delta from {tables.DailyTotals} where {segmentMatch} " +
+            $"(select movement_date, kind, amount, arr_delta, logo_delta from {tables.DailyTotals} where {segmentMatch} and not {past} " +
             $"union all select movement_date, kind, -amount, -arr_delta, -logo_delta from {tables.Movements} " +
-            $"where known_to is null and known_from > {k} and {segmentMatch} " +
+            $"where known_to is null and known_from > {k} and {segmentMatch} and not {past} " +
             $"union all select movement_date, kind, amount, arr_delta, logo_delta from {tables.Movements} " +
-            $"where known_to is not null and known_to > {k} and known_from <= {k} and {segmentMatch})";
+            $"where known_to is not null and known_to > {k} and known_from <= {k} and {segmentMatch} and not {past} " +
+            $"union all select movement_date, kind, amount, arr_delta, logo_delta from {tables.Checkpoints} " +
+            $"where known_at = {checkpoint} and {segmentMatch} and {past} " +
+            $"union all select movement_date, kind, amount, arr_delta, logo_delta from {tables.Movements} " +
+            $"where known_from > {checkpoint} and known_from <= {k} and (known_to is null or known_to > {k}) and {segmentMatch} and {past} " +
+            $"union all select movement_date, kind, -amount, -arr_delta, -logo_delta from {tables.Movements} " +
+            $"where known_to > {checkpoint} and known_to <= {k} and known_from <= {checkpoint} and {segmentMatch} and {past})";
     }
 
     public static string Add(NpgsqlCommand command, object value, string? dataTypeName = null)

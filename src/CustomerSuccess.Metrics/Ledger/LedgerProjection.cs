@@ -1,5 +1,6 @@
 using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Events;
+using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Movements;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -21,14 +22,18 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
     public const string ProjectionName = "CustomerLedger";
 
     private readonly ReadModelTables _tables;
+    private readonly long _checkpointEveryEvents;
 
-    public LedgerProjection(ReadModelTables tables)
+    public LedgerProjection(ReadModelTables tables, long checkpointEveryEvents)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(checkpointEveryEvents, 1);
         _tables = tables;
+        _checkpointEveryEvents = checkpointEveryEvents;
         Name = ProjectionName;
         Options.DeleteViewTypeOnTeardown<CustomerTail>();
         Options.DeleteDataInTableOnTeardown(tables.Movements);
         Options.DeleteDataInTableOnTeardown(tables.DailyTotals);
+        Options.DeleteDataInTableOnTeardown(tables.Checkpoints);
         Options.DeleteDataInTableOnTeardown(tables.RetentionCosts);
     }
 
@@ -40,17 +45,23 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
             ProjectRetentionCost(operations, costEvent);
         }
 
+        var rows = new MovementRows(_tables);
         var customerStreams = streams.Where(s => s.Key != StreamKeys.RetentionCosts).ToList();
-        if (customerStreams.Count == 0)
+        if (customerStreams.Count > 0)
         {
-            return;
+            await ProjectCustomersAsync(operations, customerStreams, rows, cancellation).ConfigureAwait(false);
         }
 
+        rows.Queue(operations, KnowledgeCheckpoints.DueBefore(events, _checkpointEveryEvents));
+    }
+
+    private static async Task ProjectCustomersAsync(
+        IDocumentOperations operations, List<IGrouping<string, IEvent>> customerStreams, MovementRows rows, CancellationToken cancellation)
+    {
         var tails = (await operations.LoadManyAsync<CustomerTail>(cancellation, customerStreams.Select(s => s.Key))
             .ConfigureAwait(false)).ToDictionary(t => t.Id, StringComparer.Ordinal);
         var needing = customerStreams.Where(s => NeedsWholeTimeline(tails.GetValueOrDefault(s.Key), s)).Select(s => s.Key).ToList();
         var histories = await CustomerStreams.ReadAsync(operations, needing, cancellation).ConfigureAwait(false);
-        var rows = new MovementRows(_tables);
 
         foreach (var stream in customerStreams)
         {
@@ -67,8 +78,6 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
 
             operations.Store(tail);
         }
-
-        rows.Queue(operations);
     }
 
     /// <summary>Whether an event of the batch may not land at the end of the customer's known timeline.</summary>

@@ -1,3 +1,4 @@
+using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Movements;
 using Marten;
 using NodaTime;
@@ -7,7 +8,8 @@ namespace CustomerSuccess.Metrics.Ledger;
 /// <summary>
 /// Collects, for one projection batch, how the believed movements changed, and writes them in a few
 /// set-based statements: closes rows believed before the batch, inserts the rows the batch learnt
-/// (already closed when the batch itself gave them up), and adjusts the daily totals.
+/// (already closed when the batch itself gave them up), and adjusts the daily totals, copying them
+/// to a checkpoint first where one is due.
 /// </summary>
 internal sealed class MovementRows(ReadModelTables tables)
 {
@@ -19,14 +21,14 @@ internal sealed class MovementRows(ReadModelTables tables)
     private readonly List<Pending> _learnt = [];
     private readonly Dictionary<string, List<Pending>> _learntByCustomer = new(StringComparer.Ordinal);
     private readonly List<(string CustomerId, Movement Movement, Instant KnownTo)> _givenUp = [];
-    private readonly List<(string CustomerId, Movement Movement, int Sign)> _dailyChanges = [];
+    private readonly List<(Movement Movement, int Sign, Instant At)> _dailyChanges = [];
 
     /// <summary>Records the step from <paramref name="believed"/> to <paramref name="next"/> at one knowledge instant.</summary>
     public void Change(string customerId, IReadOnlyList<Movement> believed, IReadOnlyList<Movement> next, Instant at)
     {
         foreach (var retracted in believed.Where(b => !next.Any(n => n.SameAs(b))))
         {
-            _dailyChanges.Add((customerId, retracted, -1));
+            _dailyChanges.Add((retracted, -1, at));
             var learnt = _learntByCustomer.GetValueOrDefault(customerId)?.Find(p => p.KnownTo is null && p.Movement.SameAs(retracted));
             if (learnt is null)
             {
@@ -45,7 +47,7 @@ internal sealed class MovementRows(ReadModelTables tables)
 
         foreach (var added in next.Where(n => !believed.Any(b => b.SameAs(n))))
         {
-            _dailyChanges.Add((customerId, added, 1));
+            _dailyChanges.Add((added, 1, at));
             var pending = new Pending(customerId, added, at);
             _learnt.Add(pending);
             if (!_learntByCustomer.TryGetValue(customerId, out var ofCustomer))
@@ -57,7 +59,11 @@ internal sealed class MovementRows(ReadModelTables tables)
         }
     }
 
-    public void Queue(IDocumentOperations operations)
+    /// <summary>
+    /// Queues the batch's writes. <paramref name="checkpointsBefore"/> are the recorded instants just before
+    /// which a checkpoint of the daily totals is due: each is taken after the changes recorded earlier.
+    /// </summary>
+    public void Queue(IDocumentOperations operations, IEnumerable<Instant> checkpointsBefore)
     {
         if (_givenUp.Count > 0)
         {
@@ -101,23 +107,42 @@ internal sealed class MovementRows(ReadModelTables tables)
                 _learnt.Select(p => p.KnownTo).ToArray());
         }
 
-        if (_dailyChanges.Count > 0)
+        IReadOnlyList<(Movement Movement, int Sign, Instant At)> remaining = _dailyChanges;
+        foreach (var before in checkpointsBefore.Order())
         {
+            QueueDailyTotals(operations, [.. remaining.Where(c => c.At < before)]);
             operations.QueueSqlCommand(
-                $"insert into {tables.DailyTotals} as t (movement_date, segment, kind, amount, arr_delta, logo_delta, movements) " +
-                "select d, s, k, sum(a * n), sum(ad * n), sum(ld * n), sum(n) " +
-                "from unnest(?::date[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[], ?::integer[], ?::integer[]) " +
-                "as u(d, s, k, a, ad, ld, n) group by d, s, k " +
-                "on conflict (movement_date, segment, kind) do update set amount = t.amount + excluded.amount, " +
-                "arr_delta = t.arr_delta + excluded.arr_delta, logo_delta = t.logo_delta + excluded.logo_delta, " +
-                "movements = t.movements + excluded.movements",
-                _dailyChanges.Select(c => c.Movement.Date).ToArray(),
-                _dailyChanges.Select(c => c.Movement.Segment ?? "").ToArray(),
-                _dailyChanges.Select(c => c.Movement.Kind).ToArray(),
-                _dailyChanges.Select(c => c.Movement.Amount).ToArray(),
-                _dailyChanges.Select(c => c.Movement.ArrDelta).ToArray(),
-                _dailyChanges.Select(c => c.Movement.LogoDelta).ToArray(),
-                _dailyChanges.Select(c => c.Sign).ToArray());
+                $"insert into {tables.Checkpoints} (known_at, movement_date, segment, kind, amount, arr_delta, logo_delta, movements) " +
+                $"select ?, movement_date, segment, kind, amount, arr_delta, logo_delta, movements from {tables.DailyTotals} " +
+                "where movements <> 0 on conflict do nothing",
+                before - KnowledgeCheckpoints.Resolution);
+            remaining = [.. remaining.Where(c => c.At >= before)];
         }
+
+        QueueDailyTotals(operations, remaining);
+    }
+
+    private void QueueDailyTotals(IDocumentOperations operations, IReadOnlyList<(Movement Movement, int Sign, Instant At)> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        operations.QueueSqlCommand(
+            $"insert into {tables.DailyTotals} as t (movement_date, segment, kind, amount, arr_delta, logo_delta, movements) " +
+            "select d, s, k, sum(a * n), sum(ad * n), sum(ld * n), sum(n) " +
+            "from unnest(?::date[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[], ?::integer[], ?::integer[]) " +
+            "as u(d, s, k, a, ad, ld, n) group by d, s, k " +
+            "on conflict (movement_date, segment, kind) do update set amount = t.amount + excluded.amount, " +
+            "arr_delta = t.arr_delta + excluded.arr_delta, logo_delta = t.logo_delta + excluded.logo_delta, " +
+            "movements = t.movements + excluded.movements",
+            changes.Select(c => c.Movement.Date).ToArray(),
+            changes.Select(c => c.Movement.Segment ?? "").ToArray(),
+            changes.Select(c => c.Movement.Kind).ToArray(),
+            changes.Select(c => c.Movement.Amount).ToArray(),
+            changes.Select(c => c.Movement.ArrDelta).ToArray(),
+            changes.Select(c => c.Movement.LogoDelta).ToArray(),
+            changes.Select(c => c.Sign).ToArray());
     }
 }

@@ -12,6 +12,7 @@ public sealed class ReadModelTables(string schema)
 {
     public const string MovementsName = "cs_arr_movements";
     public const string DailyTotalsName = "cs_arr_daily";
+    public const string CheckpointsName = "cs_arr_daily_checkpoints";
     public const string RetentionCostsName = "cs_retention_costs";
     public const string RecordingClockName = "cs_recording_clock";
 
@@ -20,6 +21,8 @@ public sealed class ReadModelTables(string schema)
     public string Movements => $"{Schema}.{MovementsName}";
 
     public string DailyTotals => $"{Schema}.{DailyTotalsName}";
+
+    public string Checkpoints => $"{Schema}.{CheckpointsName}";
 
     public string RetentionCosts => $"{Schema}.{RetentionCostsName}";
 
@@ -43,12 +46,8 @@ public sealed class ReadModelTables(string schema)
         movements.AddColumn("known_to", "timestamp with time zone");
         movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_customer") { Columns = ["customer_id", "movement_date"] });
         movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_date") { Columns = ["movement_date"] });
-        // Rows learnt after an instant, and rows given up after it: what separates then from now.
-        movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_recorded")
-        {
-            Columns = ["known_from"],
-            Predicate = "known_to is null",
-        });
+        // Rows learnt, and rows given up, between two instants: what separates one belief from another.
+        movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_learnt") { Columns = ["known_from"] });
         movements.Indexes.Add(new IndexDefinition("ix_cs_arr_movements_superseded")
         {
             Columns = ["known_to"],
@@ -66,6 +65,19 @@ public sealed class ReadModelTables(string schema)
         daily.AddColumn("logo_delta", "integer").NotNull();
         daily.AddColumn("movements", "integer").NotNull();
         yield return daily;
+
+        // The daily totals as believed at a past instant, kept every so many events so that a figure as
+        // known at any instant is a checkpoint plus a bounded number of movement rows.
+        var checkpoints = new Table(Checkpoints);
+        checkpoints.AddColumn("known_at", "timestamp with time zone").AsPrimaryKey();
+        checkpoints.AddColumn("movement_date", "date").AsPrimaryKey();
+        checkpoints.AddColumn("segment", "varchar").AsPrimaryKey();
+        checkpoints.AddColumn("kind", "varchar").AsPrimaryKey();
+        checkpoints.AddColumn("amount", "numeric").NotNull();
+        checkpoints.AddColumn("arr_delta", "numeric").NotNull();
+        checkpoints.AddColumn("logo_delta", "integer").NotNull();
+        checkpoints.AddColumn("movements", "integer").NotNull();
+        yield return checkpoints;
 
         var costs = new Table(RetentionCosts);
         costs.AddColumn("event_id", "varchar").AsPrimaryKey();
