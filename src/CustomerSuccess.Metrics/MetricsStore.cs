@@ -27,6 +27,11 @@ public static class MetricsStore
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         // A period's cohort sorts tens of thousands of customer rows; keep that in memory.
         builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c work_mem=32MB".Trim();
+        // An append sends the same few statements once per event and per customer: parse and plan them once.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
         builder.UseNodaTime();
         return builder.Build();
     }
