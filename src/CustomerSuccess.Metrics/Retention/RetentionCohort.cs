@@ -20,36 +20,94 @@ public sealed record CohortFigures(
 /// <summary>
 /// A cohort member without a movement inside the period ends it where it began (e_c = o_c), so the
 /// cohort is the opening totals adjusted by the members that moved: for each, o_c is the ARR before
-/// its first movement in the period and e_c the ARR after its last. Only the period's rows are read.
+/// its first movement in the period and e_c the ARR after its last. Only the period's rows are read,
+/// in one index range, and folded per customer as they stream in.
 /// </summary>
 public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables tables, ArrAsOf arrAsOf)
 {
+    private sealed class Mover(LocalDate first, decimal opening, string? segmentBefore)
+    {
+        public LocalDate First { get; set; } = first;
+
+        public decimal Opening { get; set; } = opening;
+
+        public string? SegmentBefore { get; set; } = segmentBefore;
+
+        public LocalDate Last { get; set; } = first;
+
+        public decimal Closing { get; set; }
+    }
+
     public async Task<CohortFigures> QueryAsync(
         LocalDate from, LocalDate to, Instant knownAt, string? segment, CancellationToken cancellation)
     {
-        var opening = await arrAsOf.QueryAsync(from.PlusDays(-1), knownAt, segment, cancellation).ConfigureAwait(false);
+        var openingTask = arrAsOf.QueryAsync(from.PlusDays(-1), knownAt, segment, cancellation);
+        var movers = await MoversAsync(from, to, knownAt, cancellation).ConfigureAwait(false);
+        var opening = await openingTask.ConfigureAwait(false);
 
-        // Rows of every segment: a member that changes segment during the period keeps its revenue in the cohort.
+        decimal change = 0m, shortfall = 0m;
+        var lost = 0;
+        foreach (var mover in movers.Values)
+        {
+            if (mover.Opening <= 0m || (segment is not null && mover.SegmentBefore != segment))
+            {
+                continue;
+            }
+
+            change += mover.Closing - mover.Opening;
+            shortfall += Math.Max(mover.Opening - mover.Closing, 0m);
+            lost += mover.Closing == 0m ? 1 : 0;
+        }
+
+        return new CohortFigures(opening.ActiveCustomers, opening.Arr, opening.Arr - shortfall, opening.Arr + change,
+            opening.ActiveCustomers - lost);
+    }
+
+    /// <summary>
+    /// Every customer with a believed movement in [from, to], of any segment: a member that changes segment
+    /// during the period keeps its revenue in the cohort.
+    /// </summary>
+    private async Task<Dictionary<string, Mover>> MoversAsync(LocalDate from, LocalDate to, Instant knownAt, CancellationToken cancellation)
+    {
         var believed = new BelievedMovements(tables, knownAt, segment: null);
         await using var command = dataSource.CreateCommand();
         var fromParameter = BelievedMovements.Add(command, from);
         var toParameter = BelievedMovements.Add(command, to);
-        var segmentParameter = BelievedMovements.Add(command, (object?)segment ?? DBNull.Value, "varchar");
         command.CommandText =
-            "with moved as (select m.customer_id, m.movement_date, m.arr_before, m.arr_after, m.segment_before " +
-            $"from {believed.Table} m where m.movement_date between {fromParameter} and {toParameter} and {believed.Filter(command)}), " +
-            "firsts as (select distinct on (customer_id) customer_id, arr_before as o, segment_before from moved " +
-            "order by customer_id, movement_date), " +
-            "lasts as (select distinct on (customer_id) customer_id, arr_after as e from moved " +
-            "order by customer_id, movement_date desc) " +
-            "select coalesce(sum(e - o), 0), coalesce(sum(greatest(o - e, 0)), 0), (count(*) filter (where e = 0))::integer " +
-            "from firsts join lasts using (customer_id) " +
-            $"where o > 0 and ({segmentParameter}::varchar is null or segment_before = {segmentParameter})";
+            "select m.customer_id, m.movement_date, m.arr_before, m.arr_after, m.segment_before " +
+            $"from {believed.Table} m where m.movement_date between {fromParameter} and {toParameter} and {believed.Filter(command)}";
 
+        var movers = new Dictionary<string, Mover>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
-        await reader.ReadAsync(cancellation).ConfigureAwait(false);
-        var (change, shortfall, lost) = (reader.GetDecimal(0), reader.GetDecimal(1), reader.GetInt32(2));
-        return new CohortFigures(opening.ActiveCustomers, opening.Arr, opening.Arr - shortfall, opening.Arr + change,
-            opening.ActiveCustomers - lost);
+        while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
+        {
+            var date = reader.GetFieldValue<LocalDate>(1);
+            var arrAfter = reader.GetDecimal(3);
+            var customerId = reader.GetString(0);
+            if (!movers.TryGetValue(customerId, out var mover))
+            {
+                movers[customerId] = new Mover(date, reader.GetDecimal(2), reader.IsDBNull(4) ? null : reader.GetString(4))
+                {
+                    Closing = arrAfter,
+                };
+                continue;
+            }
+
+            // Rows of one day share the customer's ARR and segment before and after it.
+            if (date < mover.First)
+            {
+                mover.First = date;
+                mover.Opening = reader.GetDecimal(2);
+                mover.SegmentBefore = reader.IsDBNull(4) ? null : reader.GetString(4);
+            }
+
+            if (date > mover.Last)
+            {
+                mover.Last = date;
+                mover.Closing = arrAfter;
+            }
+        }
+
+        return movers;
     }
 }
