@@ -21,14 +21,14 @@ internal sealed class MovementRows(ReadModelTables tables)
     private readonly List<Pending> _learnt = [];
     private readonly Dictionary<string, List<Pending>> _learntByCustomer = new(StringComparer.Ordinal);
     private readonly List<(string CustomerId, Movement Movement, Instant KnownTo)> _givenUp = [];
-    private readonly List<(Movement Movement, int Sign, Instant At)> _dailyChanges = [];
+    private readonly List<(Movement Movement, int Sign)> _dailyChanges = [];
 
     /// <summary>Records the step from <paramref name="believed"/> to <paramref name="next"/> at one knowledge instant.</summary>
     public void Change(string customerId, IReadOnlyList<Movement> believed, IReadOnlyList<Movement> next, Instant at)
     {
         foreach (var retracted in believed.Where(b => !next.Any(n => n.SameAs(b))))
         {
-            _dailyChanges.Add((retracted, -1, at));
+            _dailyChanges.Add((retracted, -1));
             var learnt = _learntByCustomer.GetValueOrDefault(customerId)?.Find(p => p.KnownTo is null && p.Movement.SameAs(retracted));
             if (learnt is null)
             {
@@ -47,7 +47,7 @@ internal sealed class MovementRows(ReadModelTables tables)
 
         foreach (var added in next.Where(n => !believed.Any(b => b.SameAs(n))))
         {
-            _dailyChanges.Add((added, 1, at));
+            _dailyChanges.Add((added, 1));
             var pending = new Pending(customerId, added, at);
             _learnt.Add(pending);
             if (!_learntByCustomer.TryGetValue(customerId, out var ofCustomer))
@@ -61,9 +61,30 @@ internal sealed class MovementRows(ReadModelTables tables)
 
     /// <summary>
     /// Queues the batch's writes. <paramref name="checkpointsBefore"/> are the recorded instants just before
-    /// which a checkpoint of the daily totals is due: each is taken after the changes recorded earlier.
+    /// which a checkpoint of the daily totals is due. Each is taken last, as the totals believed now less the
+    /// rows learnt since that instant plus the rows given up since: exact however the batch cuts the log.
     /// </summary>
     public void Queue(IDocumentOperations operations, IEnumerable<Instant> checkpointsBefore)
+    {
+        QueueMovements(operations);
+        QueueDailyTotals(operations);
+        foreach (var before in checkpointsBefore.Order())
+        {
+            operations.QueueSqlCommand(
+                $"insert into {tables.Checkpoints} (known_at, movement_date, segment, kind, amount, arr_delta, logo_delta, movements) " +
+                "select ?::timestamptz, movement_date, segment, kind, sum(amount), sum(arr_delta), sum(logo_delta), sum(movements) from (" +
+                $"select movement_date, segment, kind, amount, arr_delta, logo_delta, movements from {tables.DailyTotals} " +
+                "union all select movement_date, coalesce(segment, ''), kind, -amount, -arr_delta, -logo_delta, -1 " +
+                $"from {tables.Movements} where known_to is null and known_from > ?::timestamptz " +
+                "union all select movement_date, coalesce(segment, ''), kind, amount, arr_delta, logo_delta, 1 " +
+                $"from {tables.Movements} where known_to > ?::timestamptz and known_from <= ?::timestamptz) believed " +
+                "group by movement_date, segment, kind having sum(movements) <> 0 on conflict do nothing",
+                before - KnowledgeCheckpoints.Resolution, before - KnowledgeCheckpoints.Resolution,
+                before - KnowledgeCheckpoints.Resolution, before - KnowledgeCheckpoints.Resolution);
+        }
+    }
+
+    private void QueueMovements(IDocumentOperations operations)
     {
         if (_givenUp.Count > 0)
         {
@@ -106,25 +127,11 @@ internal sealed class MovementRows(ReadModelTables tables)
                 _learnt.Select(p => p.KnownFrom).ToArray(),
                 _learnt.Select(p => p.KnownTo).ToArray());
         }
-
-        IReadOnlyList<(Movement Movement, int Sign, Instant At)> remaining = _dailyChanges;
-        foreach (var before in checkpointsBefore.Order())
-        {
-            QueueDailyTotals(operations, [.. remaining.Where(c => c.At < before)]);
-            operations.QueueSqlCommand(
-                $"insert into {tables.Checkpoints} (known_at, movement_date, segment, kind, amount, arr_delta, logo_delta, movements) " +
-                $"select ?, movement_date, segment, kind, amount, arr_delta, logo_delta, movements from {tables.DailyTotals} " +
-                "where movements <> 0 on conflict do nothing",
-                before - KnowledgeCheckpoints.Resolution);
-            remaining = [.. remaining.Where(c => c.At >= before)];
-        }
-
-        QueueDailyTotals(operations, remaining);
     }
 
-    private void QueueDailyTotals(IDocumentOperations operations, IReadOnlyList<(Movement Movement, int Sign, Instant At)> changes)
+    private void QueueDailyTotals(IDocumentOperations operations)
     {
-        if (changes.Count == 0)
+        if (_dailyChanges.Count == 0)
         {
             return;
         }
@@ -137,12 +144,12 @@ internal sealed class MovementRows(ReadModelTables tables)
             "on conflict (movement_date, segment, kind) do update set amount = t.amount + excluded.amount, " +
             "arr_delta = t.arr_delta + excluded.arr_delta, logo_delta = t.logo_delta + excluded.logo_delta, " +
             "movements = t.movements + excluded.movements",
-            changes.Select(c => c.Movement.Date).ToArray(),
-            changes.Select(c => c.Movement.Segment ?? "").ToArray(),
-            changes.Select(c => c.Movement.Kind).ToArray(),
-            changes.Select(c => c.Movement.Amount).ToArray(),
-            changes.Select(c => c.Movement.ArrDelta).ToArray(),
-            changes.Select(c => c.Movement.LogoDelta).ToArray(),
-            changes.Select(c => c.Sign).ToArray());
+            _dailyChanges.Select(c => c.Movement.Date).ToArray(),
+            _dailyChanges.Select(c => c.Movement.Segment ?? "").ToArray(),
+            _dailyChanges.Select(c => c.Movement.Kind).ToArray(),
+            _dailyChanges.Select(c => c.Movement.Amount).ToArray(),
+            _dailyChanges.Select(c => c.Movement.ArrDelta).ToArray(),
+            _dailyChanges.Select(c => c.Movement.LogoDelta).ToArray(),
+            _dailyChanges.Select(c => c.Sign).ToArray());
     }
 }
