@@ -56,28 +56,13 @@ public sealed class ReadModelTables(string schema)
         yield return movements;
 
         // The movements believed now, summed per day, segment ('' for none) and kind.
-        var daily = new Table(DailyTotals);
-        daily.AddColumn("movement_date", "date").AsPrimaryKey();
-        daily.AddColumn("segment", "varchar").AsPrimaryKey();
-        daily.AddColumn("kind", "varchar").AsPrimaryKey();
-        daily.AddColumn("amount", "numeric").NotNull();
-        daily.AddColumn("arr_delta", "numeric").NotNull();
-        daily.AddColumn("logo_delta", "integer").NotNull();
-        daily.AddColumn("movements", "integer").NotNull();
-        yield return daily;
+        yield return AddDailyTotalColumns(new Table(DailyTotals));
 
         // The daily totals as believed at a past instant, kept every so many events so that a figure as
         // known at any instant is a checkpoint plus a bounded number of movement rows.
         var checkpoints = new Table(Checkpoints);
         checkpoints.AddColumn("known_at", "timestamp with time zone").AsPrimaryKey();
-        checkpoints.AddColumn("movement_date", "date").AsPrimaryKey();
-        checkpoints.AddColumn("segment", "varchar").AsPrimaryKey();
-        checkpoints.AddColumn("kind", "varchar").AsPrimaryKey();
-        checkpoints.AddColumn("amount", "numeric").NotNull();
-        checkpoints.AddColumn("arr_delta", "numeric").NotNull();
-        checkpoints.AddColumn("logo_delta", "integer").NotNull();
-        checkpoints.AddColumn("movements", "integer").NotNull();
-        yield return checkpoints;
+        yield return AddDailyTotalColumns(checkpoints);
 
         var costs = new Table(RetentionCosts);
         costs.AddColumn("event_id", "varchar").AsPrimaryKey();
@@ -93,5 +78,18 @@ public sealed class ReadModelTables(string schema)
         clock.AddColumn("id", "integer").AsPrimaryKey();
         clock.AddColumn("last_recorded", "timestamp with time zone");
         yield return clock;
+    }
+
+    /// <summary>Keyed by day, segment ('' for none) and kind: the sums of the movements believed.</summary>
+    private static Table AddDailyTotalColumns(Table table)
+    {
+        table.AddColumn("movement_date", "date").AsPrimaryKey();
+        table.AddColumn("segment", "varchar").AsPrimaryKey();
+        table.AddColumn("kind", "varchar").AsPrimaryKey();
+        table.AddColumn("amount", "numeric").NotNull();
+        table.AddColumn("arr_delta", "numeric").NotNull();
+        table.AddColumn("logo_delta", "integer").NotNull();
+        table.AddColumn("movements", "integer").NotNull();
+        return table;
     }
 }
