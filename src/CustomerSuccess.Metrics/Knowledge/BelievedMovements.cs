@@ -23,11 +23,10 @@ public sealed class BelievedMovements(ReadModelTables tables, Instant knownAt, s
 
     /// <summary>
     /// The same movements summed per day, segment and kind, as a relation for <c>from (...) m</c> with
-    /// columns movement_date, segment, kind, amount, arr_delta, logo_delta. When knownAt is later than
-    /// every checkpoint: the daily totals believed now, less rows learnt after knownAt, plus rows believed
-    /// at knownAt that were given up since. Otherwise: the latest checkpoint at or before knownAt (none
-    /// means nothing), plus rows learnt since and still believed at knownAt, less rows given up since.
-    /// Either way the rows read beyond the totals are those of at most one checkpoint interval.
+    /// columns movement_date, segment, kind, amount, arr_delta, logo_delta, movements. When knownAt is later
+    /// than every checkpoint: <see cref="FromTotalsNow"/>. Otherwise: the latest checkpoint at or before
+    /// knownAt (none means nothing), plus rows learnt since and still believed at knownAt, less rows given up
+    /// since. Either way the rows read beyond the totals are those of at most one checkpoint interval.
     /// </summary>
     public string DailyTotals(NpgsqlCommand command)
     {
@@ -37,18 +36,27 @@ public sealed class BelievedMovements(ReadModelTables tables, Instant knownAt, s
         var past = $"exists (select 1 from {tables.Checkpoints} where known_at > {k})";
         var checkpoint = $"coalesce((select max(known_at) from {tables.Checkpoints} where known_at <= {k}), '-infinity')";
         return
-            $"(select movement_date, kind, amount, arr_delta, logo_delta from {tables.DailyTotals} where {segmentMatch} and not {past} " +
-            $"union all select movement_date, kind, -amount, -arr_delta, -logo_delta from {tables.Movements} " +
-            $"where known_to is null and known_from > {k} and {segmentMatch} and not {past} " +
-            $"union all select movement_date, kind, amount, arr_delta, logo_delta from {tables.Movements} " +
-            $"where known_to is not null and known_to > {k} and known_from <= {k} and {segmentMatch} and not {past} " +
-            $"union all select movement_date, kind, amount, arr_delta, logo_delta from {tables.Checkpoints} " +
+            $"({FromTotalsNow(tables, k, $"{segmentMatch} and not {past}")} " +
+            $"union all select movement_date, segment, kind, amount, arr_delta, logo_delta, movements from {tables.Checkpoints} " +
             $"where known_at = {checkpoint} and {segmentMatch} and {past} " +
-            $"union all select movement_date, kind, amount, arr_delta, logo_delta from {tables.Movements} " +
+            $"union all select movement_date, coalesce(segment, ''), kind, amount, arr_delta, logo_delta, 1 from {tables.Movements} " +
             $"where known_from > {checkpoint} and known_from <= {k} and (known_to is null or known_to > {k}) and {segmentMatch} and {past} " +
-            $"union all select movement_date, kind, -amount, -arr_delta, -logo_delta from {tables.Movements} " +
+            $"union all select movement_date, coalesce(segment, ''), kind, -amount, -arr_delta, -logo_delta, -1 from {tables.Movements} " +
             $"where known_to > {checkpoint} and known_to <= {k} and known_from <= {checkpoint} and {segmentMatch} and {past})";
     }
+
+    /// <summary>
+    /// The movements believed at <paramref name="knownAt"/> (a parameter or placeholder), summed per day,
+    /// segment ('' for none) and kind, from what is believed now: the daily totals, less rows learnt after
+    /// knownAt, plus rows believed at knownAt that were given up since. Columns as <see cref="DailyTotals"/>;
+    /// <paramref name="condition"/> is added to every branch. Checkpoints are taken with it as well.
+    /// </summary>
+    public static string FromTotalsNow(ReadModelTables tables, string knownAt, string condition) =>
+        $"select movement_date, segment, kind, amount, arr_delta, logo_delta, movements from {tables.DailyTotals} where {condition} " +
+        $"union all select movement_date, coalesce(segment, ''), kind, -amount, -arr_delta, -logo_delta, -1 from {tables.Movements} " +
+        $"where known_to is null and known_from > {knownAt} and {condition} " +
+        $"union all select movement_date, coalesce(segment, ''), kind, amount, arr_delta, logo_delta, 1 from {tables.Movements} " +
+        $"where known_to is not null and known_to > {knownAt} and known_from <= {knownAt} and {condition}";
 
     public static string Add(NpgsqlCommand command, object value, string? dataTypeName = null)
     {

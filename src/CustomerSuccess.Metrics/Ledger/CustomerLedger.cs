@@ -24,8 +24,6 @@ public sealed class CustomerLedger
 
     public List<VoidEntry> Voids { get; set; } = [];
 
-    public CustomerLedger Copy() => new() { Id = Id, Version = Version, Entries = [.. Entries], Voids = [.. Voids] };
-
     public static CustomerLedger FromEvents(string id, IEnumerable<IEvent> events)
     {
         var ledger = new CustomerLedger { Id = id };

@@ -72,12 +72,8 @@ internal sealed class MovementRows(ReadModelTables tables)
         {
             operations.QueueSqlCommand(
                 $"insert into {tables.Checkpoints} (known_at, movement_date, segment, kind, amount, arr_delta, logo_delta, movements) " +
-                "select ?::timestamptz, movement_date, segment, kind, sum(amount), sum(arr_delta), sum(logo_delta), sum(movements) from (" +
-                $"select movement_date, segment, kind, amount, arr_delta, logo_delta, movements from {tables.DailyTotals} " +
-                "union all select movement_date, coalesce(segment, ''), kind, -amount, -arr_delta, -logo_delta, -1 " +
-                $"from {tables.Movements} where known_to is null and known_from > ?::timestamptz " +
-                "union all select movement_date, coalesce(segment, ''), kind, amount, arr_delta, logo_delta, 1 " +
-                $"from {tables.Movements} where known_to > ?::timestamptz and known_from <= ?::timestamptz) believed " +
+                "select ?::timestamptz, movement_date, segment, kind, sum(amount), sum(arr_delta), sum(logo_delta), sum(movements) " +
+                $"from ({BelievedMovements.FromTotalsNow(tables, "?::timestamptz", "true")}) believed " +
                 "group by movement_date, segment, kind having sum(movements) <> 0 on conflict do nothing",
                 before - KnowledgeCheckpoints.Resolution, before - KnowledgeCheckpoints.Resolution,
                 before - KnowledgeCheckpoints.Resolution, before - KnowledgeCheckpoints.Resolution);
