@@ -41,7 +41,8 @@ builder.Services.TryAddSingleton<IClock>(SystemClock.Instance);
 builder.Services.AddSingleton(new ReportingOptions(builder.Configuration["Reporting:Currency"] ?? "USD"));
 builder.Services.AddSingleton<RecordingClock>();
 builder.Services.AddSingleton(sp => new RecordEvents(
-    sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<RecordingClock>(), fingerprintJson));
+    sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<ReadModelTables>(), sp.GetRequiredService<RecordingClock>(),
+    fingerprintJson));
 builder.Services.AddSingleton<ArrAsOf>();
 builder.Services.AddSingleton<ArrSeries>();
 builder.Services.AddSingleton<ArrBridge>();

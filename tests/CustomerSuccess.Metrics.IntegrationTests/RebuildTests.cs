@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Net;
+using CustomerSuccess.Metrics.Ledger;
 using Npgsql;
 using NodaTime;
 using static CustomerSuccess.Metrics.IntegrationTests.Events;
@@ -17,7 +18,7 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
             $"select md5(coalesce(string_agg(customer_id || movement_date || kind || coalesce(segment, '') || amount || arr_delta " +
             $"|| logo_delta || array_to_string(event_ids, ',') || known_from || coalesce(known_to::text, ''), '|' " +
             $"order by customer_id, movement_date, kind, known_from), '')) || ':' || " +
-            $"(select md5(coalesce(string_agg(id || data::text, '|' order by id), '')) from {app.Schema}.mt_doc_customertail) || ':' || " +
+            $"(select md5(coalesce(string_agg(customer_id || data::text, '|' order by customer_id), '')) from {app.Schema}.{ReadModelTables.CustomerTailsName}) || ':' || " +
             $"(select md5(coalesce(string_agg(known_at::text || movement_date || segment || kind || trim_scale(amount) || movements, '|' " +
             $"order by known_at, movement_date, segment, kind), '')) from {app.Schema}.cs_arr_daily_checkpoints) || ':' || " +
             $"(select md5(coalesce(string_agg(movement_date || segment || kind || trim_scale(amount) || trim_scale(arr_delta) || logo_delta " +

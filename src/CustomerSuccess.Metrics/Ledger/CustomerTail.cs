@@ -29,11 +29,6 @@ public sealed class CustomerTail
     /// <summary>The known entries effective on <see cref="LastDate"/>, in effective order.</summary>
     public List<TimelineEntry> LastDay { get; set; } = [];
 
-    public CustomerTail Copy() => new()
-    {
-        Id = Id, Version = Version, LastDate = LastDate, Opening = Opening, EverActive = EverActive, LastDay = [.. LastDay],
-    };
-
     /// <summary>Whether an entry recorded now would land at the end of the timeline.</summary>
     public bool IsAtEnd(TimelineEntry entry) => LastDate is not { } last || entry.EffectiveDate >= last;
 

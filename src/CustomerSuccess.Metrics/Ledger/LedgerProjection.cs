@@ -30,7 +30,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         _tables = tables;
         _checkpointEveryEvents = checkpointEveryEvents;
         Name = ProjectionName;
-        Options.DeleteViewTypeOnTeardown<CustomerTail>();
+        Options.DeleteDataInTableOnTeardown(tables.CustomerTails);
         Options.DeleteDataInTableOnTeardown(tables.Movements);
         Options.DeleteDataInTableOnTeardown(tables.DailyTotals);
         Options.DeleteDataInTableOnTeardown(tables.Checkpoints);
@@ -55,14 +55,15 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         rows.Queue(operations, KnowledgeCheckpoints.DueBefore(events, _checkpointEveryEvents));
     }
 
-    private static async Task ProjectCustomersAsync(
+    private async Task ProjectCustomersAsync(
         IDocumentOperations operations, List<IGrouping<string, IEvent>> customerStreams, MovementRows rows, CancellationToken cancellation)
     {
-        var tails = (await operations.LoadManyAsync<CustomerTail>(cancellation, customerStreams.Select(s => s.Key))
-            .ConfigureAwait(false)).ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var tails = await CustomerTails.LoadAsync(operations, _tables, [.. customerStreams.Select(s => s.Key)], cancellation)
+            .ConfigureAwait(false);
         var needing = customerStreams.Where(s => NeedsWholeTimeline(tails.GetValueOrDefault(s.Key), s)).Select(s => s.Key).ToList();
         var histories = await CustomerStreams.ReadAsync(operations, needing, cancellation).ConfigureAwait(false);
 
+        var written = new List<CustomerTail>(customerStreams.Count);
         foreach (var stream in customerStreams)
         {
             var tail = tails.GetValueOrDefault(stream.Key) ?? new CustomerTail { Id = stream.Key };
@@ -76,8 +77,10 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
                 AppendAtEnd(tail, stream, rows);
             }
 
-            operations.Store(tail);
+            written.Add(tail);
         }
+
+        CustomerTails.Queue(operations, _tables, written);
     }
 
     /// <summary>Whether an event of the batch may not land at the end of the customer's known timeline.</summary>

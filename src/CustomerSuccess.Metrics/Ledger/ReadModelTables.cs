@@ -15,6 +15,7 @@ public sealed class ReadModelTables(string schema)
     public const string CheckpointsName = "cs_arr_daily_checkpoints";
     public const string RetentionCostsName = "cs_retention_costs";
     public const string RecordingClockName = "cs_recording_clock";
+    public const string CustomerTailsName = "cs_customer_tails";
 
     public string Schema { get; } = schema;
 
@@ -27,6 +28,8 @@ public sealed class ReadModelTables(string schema)
     public string RetentionCosts => $"{Schema}.{RetentionCostsName}";
 
     public string RecordingClock => $"{Schema}.{RecordingClockName}";
+
+    public string CustomerTails => $"{Schema}.{CustomerTailsName}";
 
     public IEnumerable<ISchemaObject> Build()
     {
@@ -73,6 +76,13 @@ public sealed class ReadModelTables(string schema)
         costs.AddColumn("known_to", "timestamp with time zone");
         costs.Indexes.Add(new IndexDefinition("ix_cs_retention_costs_date") { Columns = ["cost_date"] });
         yield return costs;
+
+        // Each customer's CustomerTail as JSON, never queried inside, so kept as text (json, not jsonb): not
+        // bitemporal, it is rebuilt from the event log.
+        var tails = new Table(CustomerTails);
+        tails.AddColumn("customer_id", "varchar").AsPrimaryKey();
+        tails.AddColumn("data", "json").NotNull();
+        yield return tails;
 
         var clock = new Table(RecordingClock);
         clock.AddColumn("id", "integer").AsPrimaryKey();

@@ -25,7 +25,8 @@ public sealed record RecordOutcome(IReadOnlyList<RecordedEvent> Results, Refusal
 /// timeline (with the events before it in the batch), duplicates are recognised by eventId and
 /// fingerprint, and either everything new is appended at one recorded instant or nothing is.
 /// </summary>
-public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingClock, JsonSerializerOptions fingerprintOptions)
+public sealed class RecordEvents(
+    IDocumentStore store, ReadModelTables tables, RecordingClock recordingClock, JsonSerializerOptions fingerprintOptions)
 {
     private const int Attempts = 5;
 
@@ -51,12 +52,11 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
 
     private async Task<RecordOutcome> TryRecordAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
     {
-        // An identity map lets the inline projection reuse the ledgers read here instead of reading them again.
-        await using var session = store.IdentitySession();
+        await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(cancellation).ConfigureAwait(false);
         var stamp = await recordingClock.StampAsync(session.Connection, cancellation).ConfigureAwait(false);
 
-        var batch = new Batch(session, stamp, fingerprintOptions);
+        var batch = new Batch(session, tables, stamp, fingerprintOptions);
         await batch.LoadAsync(events, cancellation).ConfigureAwait(false);
 
         var results = new List<RecordedEvent>(events.Count);
@@ -81,7 +81,7 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
     }
 
     /// <summary>The working state of one request: receipts, customers and what to append.</summary>
-    private sealed class Batch(IDocumentSession session, Instant stamp, JsonSerializerOptions fingerprintOptions)
+    private sealed class Batch(IDocumentSession session, ReadModelTables tables, Instant stamp, JsonSerializerOptions fingerprintOptions)
     {
         private readonly Dictionary<string, EventReceipt> _receipts = new(StringComparer.Ordinal);
         private readonly Dictionary<string, WorkingCustomer> _customers = new(StringComparer.Ordinal);
@@ -104,12 +104,11 @@ public sealed class RecordEvents(IDocumentStore store, RecordingClock recordingC
                 .Concat(events.OfType<EventVoided>().Select(VoidedCustomer).OfType<string>())
                 .Distinct(StringComparer.Ordinal)
                 .ToArray();
-            var tails = (await session.LoadManyAsync<CustomerTail>(cancellation, customers).ConfigureAwait(false))
-                .ToDictionary(t => t.Id, StringComparer.Ordinal);
+            var tails = await CustomerTails.LoadAsync(session, tables, customers, cancellation).ConfigureAwait(false);
             foreach (var customerId in customers)
             {
                 var tail = tails.GetValueOrDefault(customerId);
-                _customers[customerId] = new WorkingCustomer(tail?.Version ?? 0, tail?.Copy() ?? new CustomerTail { Id = customerId });
+                _customers[customerId] = new WorkingCustomer(tail?.Version ?? 0, tail ?? new CustomerTail { Id = customerId });
             }
 
             // Backdated events and voids are decided against the whole timeline: read those streams back.
