@@ -25,7 +25,8 @@ public sealed record BridgeEntry(
     decimal TransferOutArr,
     decimal ClosingArr);
 
-public sealed record ArrBridgeFigures(IReadOnlyList<BridgeEntry> Entries, BridgeEntry Summary);
+/// <param name="OpeningCustomers">Customers active at the end of the day before the range.</param>
+public sealed record ArrBridgeFigures(IReadOnlyList<BridgeEntry> Entries, BridgeEntry Summary, int OpeningCustomers);
 
 /// <summary>The ARR bridge (new, reactivation, expansion, contraction, churn) per period and for the whole range.</summary>
 public sealed class ArrBridge(NpgsqlDataSource dataSource, ReadModelTables tables)
@@ -41,11 +42,12 @@ public sealed class ArrBridge(NpgsqlDataSource dataSource, ReadModelTables table
         command.CommandText =
             $"select case when m.movement_date < {fromParameter} then null else m.movement_date end as day, " +
             "case when m.movement_date < " + fromParameter + " then null else m.kind end as movement_kind, " +
-            "sum(m.amount), sum(m.arr_delta) " +
+            "sum(m.amount), sum(m.arr_delta), sum(m.logo_delta)::integer " +
             $"from {believed.DailyTotals(command)} m where m.movement_date <= {toParameter} " +
             "group by day, movement_kind order by day nulls first";
 
         var opening = 0m;
+        var openingCustomers = 0;
         var movements = new List<(LocalDate Day, string Kind, decimal Amount)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false))
         {
@@ -54,6 +56,7 @@ public sealed class ArrBridge(NpgsqlDataSource dataSource, ReadModelTables table
                 if (reader.IsDBNull(0))
                 {
                     opening = reader.GetDecimal(3);
+                    openingCustomers = reader.GetInt32(4);
                 }
                 else
                 {
@@ -74,7 +77,7 @@ public sealed class ArrBridge(NpgsqlDataSource dataSource, ReadModelTables table
             running = entry.ClosingArr;
         }
 
-        return new ArrBridgeFigures(result, Build(from, to, opening, movements));
+        return new ArrBridgeFigures(result, Build(from, to, opening, movements), openingCustomers);
     }
 
     private static BridgeEntry Build(LocalDate from, LocalDate to, decimal opening, IReadOnlyList<(LocalDate Day, string Kind, decimal Amount)> moves)

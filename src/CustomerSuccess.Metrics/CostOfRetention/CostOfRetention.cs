@@ -36,7 +36,7 @@ public sealed class CostOfRetentionQuery(NpgsqlDataSource dataSource, ReadModelT
             }
         }
 
-        var retained = (await cohort.QueryAsync(from, to, knownAt, segment, cancellation).ConfigureAwait(false)).RetainedCustomers;
+        var retained = (await cohort.QueryAsync(from, to, knownAt, segment, cancellation).ConfigureAwait(false)).Cohort.RetainedCustomers;
         var total = byCategory.Values.Sum();
         var notes = new List<string>();
         decimal? cost = null;

@@ -1,4 +1,4 @@
-using CustomerSuccess.Metrics.Arr;
+using CustomerSuccess.Metrics.Bridge;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Ledger;
 using Npgsql;
@@ -21,9 +21,10 @@ public sealed record CohortFigures(
 /// A cohort member without a movement inside the period ends it where it began (e_c = o_c), so the
 /// cohort is the opening totals adjusted by the members that moved: for each, o_c is the ARR before
 /// its first movement in the period and e_c the ARR after its last. Only the period's rows are read,
-/// in one index range, and folded per customer as they stream in.
+/// in one index range, and folded per customer as they stream in; the opening totals come from the
+/// period's bridge, read at the same time.
 /// </summary>
-public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables tables, ArrAsOf arrAsOf)
+public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables tables, ArrBridge bridge)
 {
     private sealed class Mover(LocalDate first, decimal opening, string? segmentBefore)
     {
@@ -38,12 +39,14 @@ public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables
         public decimal Closing { get; set; }
     }
 
-    public async Task<CohortFigures> QueryAsync(
+    /// <summary>The cohort of [from, to], and the bridge of the whole period that gave its opening totals.</summary>
+    public async Task<(CohortFigures Cohort, BridgeEntry Bridge)> QueryAsync(
         LocalDate from, LocalDate to, Instant knownAt, string? segment, CancellationToken cancellation)
     {
-        var openingTask = arrAsOf.QueryAsync(from.PlusDays(-1), knownAt, segment, cancellation);
-        var movers = await MoversAsync(from, to, knownAt, cancellation).ConfigureAwait(false);
-        var opening = await openingTask.ConfigureAwait(false);
+        var bridgeTask = bridge.QueryAsync(from, to, null, knownAt, segment, cancellation);
+        var movers = await MoversAsync(from, to, knownAt, withSegment: segment is not null, cancellation).ConfigureAwait(false);
+        var figures = await bridgeTask.ConfigureAwait(false);
+        var (openingArr, openingCustomers) = (figures.Summary.OpeningArr, figures.OpeningCustomers);
 
         decimal change = 0m, shortfall = 0m;
         var lost = 0;
@@ -59,22 +62,24 @@ public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables
             lost += mover.Closing == 0m ? 1 : 0;
         }
 
-        return new CohortFigures(opening.ActiveCustomers, opening.Arr, opening.Arr - shortfall, opening.Arr + change,
-            opening.ActiveCustomers - lost);
+        var cohort = new CohortFigures(openingCustomers, openingArr, openingArr - shortfall, openingArr + change, openingCustomers - lost);
+        return (cohort, figures.Summary);
     }
 
     /// <summary>
     /// Every customer with a believed movement in [from, to], of any segment: a member that changes segment
-    /// during the period keeps its revenue in the cohort.
+    /// during the period keeps its revenue in the cohort. The segment before each day is read only
+    /// <paramref name="withSegment"/>: without a segment every member counts.
     /// </summary>
-    private async Task<Dictionary<string, Mover>> MoversAsync(LocalDate from, LocalDate to, Instant knownAt, CancellationToken cancellation)
+    private async Task<Dictionary<string, Mover>> MoversAsync(
+        LocalDate from, LocalDate to, Instant knownAt, bool withSegment, CancellationToken cancellation)
     {
         var believed = new BelievedMovements(tables, knownAt, segment: null);
         await using var command = dataSource.CreateCommand();
         var fromParameter = BelievedMovements.Add(command, from);
         var toParameter = BelievedMovements.Add(command, to);
         command.CommandText =
-            "select m.customer_id, m.movement_date, m.arr_before, m.arr_after, m.segment_before " +
+            $"select m.customer_id, m.movement_date, m.arr_before, m.arr_after{(withSegment ? ", m.segment_before" : "")} " +
             $"from {believed.Table} m where m.movement_date between {fromParameter} and {toParameter} and {believed.Filter(command)}";
 
         var movers = new Dictionary<string, Mover>(StringComparer.Ordinal);
@@ -86,7 +91,7 @@ public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables
             var customerId = reader.GetString(0);
             if (!movers.TryGetValue(customerId, out var mover))
             {
-                movers[customerId] = new Mover(date, reader.GetDecimal(2), reader.IsDBNull(4) ? null : reader.GetString(4))
+                movers[customerId] = new Mover(date, reader.GetDecimal(2), SegmentBefore(reader))
                 {
                     Closing = arrAfter,
                 };
@@ -98,7 +103,7 @@ public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables
             {
                 mover.First = date;
                 mover.Opening = reader.GetDecimal(2);
-                mover.SegmentBefore = reader.IsDBNull(4) ? null : reader.GetString(4);
+                mover.SegmentBefore = SegmentBefore(reader);
             }
 
             if (date > mover.Last)
@@ -109,5 +114,7 @@ public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables
         }
 
         return movers;
+
+        string? SegmentBefore(NpgsqlDataReader reader) => withSegment && !reader.IsDBNull(4) ? reader.GetString(4) : null;
     }
 }

@@ -20,15 +20,13 @@ public sealed record RetentionFigures(
     decimal? QuickRatio,
     IReadOnlyList<string> Notes);
 
-public sealed class RetentionRates(RetentionCohort cohort, ArrBridge bridge)
+public sealed class RetentionRates(RetentionCohort cohort)
 {
     public async Task<RetentionFigures> QueryAsync(
         LocalDate from, LocalDate to, Instant knownAt, string? segment, CancellationToken cancellation)
     {
-        var cohortFigures = cohort.QueryAsync(from, to, knownAt, segment, cancellation);
-        var bridgeFigures = bridge.QueryAsync(from, to, null, knownAt, segment, cancellation);
-        await Task.WhenAll(cohortFigures, bridgeFigures).ConfigureAwait(false);
-        return Compute(await cohortFigures.ConfigureAwait(false), (await bridgeFigures.ConfigureAwait(false)).Summary);
+        var (cohortFigures, bridgeFigures) = await cohort.QueryAsync(from, to, knownAt, segment, cancellation).ConfigureAwait(false);
+        return Compute(cohortFigures, bridgeFigures);
     }
 
     public static RetentionFigures Compute(CohortFigures c, BridgeEntry b)
