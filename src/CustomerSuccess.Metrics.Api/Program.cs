@@ -33,7 +33,6 @@ if (string.IsNullOrWhiteSpace(connectionString))
 var schema = builder.Configuration["Marten:Schema"] ?? MetricsStore.DefaultSchema;
 var checkpointEveryEvents = builder.Configuration.GetValue("Marten:CheckpointEveryEvents", KnowledgeCheckpoints.DefaultEveryEvents);
 var dataSource = MetricsStore.BuildDataSource(connectionString);
-var fingerprintJson = MetricsStore.ConfigureJson(new JsonSerializerOptions());
 
 builder.Services.AddSingleton(dataSource);
 builder.Services.AddSingleton(new ReadModelTables(schema));
@@ -41,8 +40,7 @@ builder.Services.TryAddSingleton<IClock>(SystemClock.Instance);
 builder.Services.AddSingleton(new ReportingOptions(builder.Configuration["Reporting:Currency"] ?? "USD"));
 builder.Services.AddSingleton<RecordingClock>();
 builder.Services.AddSingleton(sp => new RecordEvents(
-    sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<ReadModelTables>(), sp.GetRequiredService<RecordingClock>(),
-    fingerprintJson));
+    sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<ReadModelTables>(), sp.GetRequiredService<RecordingClock>()));
 builder.Services.AddSingleton<ArrAsOf>();
 builder.Services.AddSingleton<ArrSeries>();
 builder.Services.AddSingleton<ArrBridge>();

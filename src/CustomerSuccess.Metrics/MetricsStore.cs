@@ -74,7 +74,6 @@ public static class MetricsStore
         options.Events.AddEventType<EventVoided>();
         options.Events.AddEventType<RetentionCostRecorded>();
 
-        options.Schema.For<EventReceipt>().Identity(r => r.Id);
         options.Storage.ExtendedSchemaObjects.AddRange(tables.Build());
         options.Projections.Add(new LedgerProjection(tables, checkpointEveryEvents), ProjectionLifecycle.Inline);
     }

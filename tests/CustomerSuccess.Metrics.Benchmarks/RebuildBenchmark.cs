@@ -59,6 +59,7 @@ internal sealed class RebuildBenchmark(DatabaseServer server, string schema, Tex
             $"select (select md5(coalesce(string_agg(m::text, '|' order by m::text), '')) from {schema}.{ReadModelTables.MovementsName} m) " +
             $"|| (select md5(coalesce(string_agg(c::text, '|' order by c::text), '')) from {schema}.{ReadModelTables.RetentionCostsName} c) " +
             $"|| (select md5(coalesce(string_agg(concat_ws(',', known_at, movement_date, segment, kind, trim_scale(amount), trim_scale(arr_delta), logo_delta, movements), '|' order by known_at, movement_date, segment, kind), '')) from {schema}.{ReadModelTables.CheckpointsName}) " +
-            $"|| (select md5(coalesce(string_agg(customer_id || data::text, '|' order by customer_id), '')) from {schema}.{ReadModelTables.CustomerTailsName})",
+            $"|| (select md5(coalesce(string_agg(customer_id || data::text, '|' order by customer_id), '')) from {schema}.{ReadModelTables.CustomerTailsName}) " +
+            $"|| (select md5(coalesce(string_agg(concat_ws(',', event_id, type, stream_key, fingerprint, voided_by), '|' order by event_id), '')) from {schema}.{ReadModelTables.EventReceiptsName})",
             cancellation);
 }

@@ -19,6 +19,8 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
             $"|| logo_delta || array_to_string(event_ids, ',') || known_from || coalesce(known_to::text, ''), '|' " +
             $"order by customer_id, movement_date, kind, known_from), '')) || ':' || " +
             $"(select md5(coalesce(string_agg(customer_id || data::text, '|' order by customer_id), '')) from {app.Schema}.{ReadModelTables.CustomerTailsName}) || ':' || " +
+            $"(select md5(coalesce(string_agg(concat_ws(',', event_id, type, stream_key, fingerprint, voided_by), '|' order by event_id), '')) " +
+            $"from {app.Schema}.{ReadModelTables.EventReceiptsName}) || ':' || " +
             $"(select md5(coalesce(string_agg(known_at::text || movement_date || segment || kind || trim_scale(amount) || movements, '|' " +
             $"order by known_at, movement_date, segment, kind), '')) from {app.Schema}.cs_arr_daily_checkpoints) || ':' || " +
             $"(select md5(coalesce(string_agg(movement_date || segment || kind || trim_scale(amount) || trim_scale(arr_delta) || logo_delta " +
@@ -58,11 +60,12 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
     public async Task rebuilding_from_the_event_log_reproduces_the_read_models_exactly()
     {
         var t = app.Clock.GetCurrentInstant();
-        (await app.PostEventsAtAsync(t + Duration.FromDays(1), Batch(
+        var first = Batch(
             Signed("rb-1", "rb-a", "rb-a1", "2024-01-01", 10_000, "smb"),
             Signed("rb-2", "rb-b", "rb-b1", "2024-02-01", 20_000, "enterprise"),
             Upsold("rb-3", "rb-a", "rb-a1", "2024-03-01", 1_000),
-            RetentionCost("rb-4", "2024-03-31", "cs_team", 9_000)))).ShouldBe(HttpStatusCode.OK);
+            RetentionCost("rb-4", "2024-03-31", "cs_team", 9_000));
+        (await app.PostEventsAtAsync(t + Duration.FromDays(1), first)).ShouldBe(HttpStatusCode.OK);
         (await app.PostEventsAtAsync(t + Duration.FromDays(2), Batch(
             Downsold("rb-5", "rb-a", "rb-a1", "2024-02-15", 500),
             Churned("rb-6", "rb-b", "rb-b1", "2024-06-01"),
@@ -77,5 +80,10 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
         Assert.Equal(before, await ReadModelFingerprint());
         Assert.Equal(arrBefore, (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).Decimal("arr"));
         Assert.Equal(14_500m, arrBefore);
+
+        // Receipts rebuilt from the log still recognise a resend.
+        var again = await app.PostEventsAtAsync(t + Duration.FromDays(4), first);
+        again.ShouldBe(HttpStatusCode.OK);
+        Assert.All(again["results"].AsArray(), r => Assert.Equal("duplicate", r!["status"]!.GetValue<string>()));
     }
 }

@@ -113,6 +113,19 @@ public class RecordingEventsTests(MetricsApp app) : IClassFixture<MetricsApp>
     }
 
     [Fact]
+    public async Task one_event_id_sent_at_once_for_several_customers_is_appended_once()
+    {
+        var replies = await Task.WhenAll(Enumerable.Range(1, 6)
+            .Select(i => app.PostEventsAsync(Signed("multi-1", $"multi-{i}", $"multi-{i}-c1", "2024-01-15", 10_000))));
+
+        Assert.Single(replies, r => r.Status == HttpStatusCode.OK);
+        Assert.All(replies.Where(r => r.Status != HttpStatusCode.OK), r => r.ShouldBe(HttpStatusCode.Conflict));
+        var histories = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => app.GetAsync($"/api/v1/customers/multi-{i}/events")));
+        Assert.Single(histories, h => h.Status == HttpStatusCode.OK);
+        Assert.Single(histories.Single(h => h.Status == HttpStatusCode.OK)["events"].AsArray());
+    }
+
+    [Fact]
     public async Task a_batch_with_one_broken_event_records_nothing()
     {
         var reply = (await app.PostEventsAsync(Batch(

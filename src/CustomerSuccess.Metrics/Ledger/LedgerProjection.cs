@@ -2,6 +2,7 @@ using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Movements;
+using CustomerSuccess.Metrics.Recording;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
@@ -11,7 +12,8 @@ using NodaTime;
 namespace CustomerSuccess.Metrics.Ledger;
 
 /// <summary>
-/// Keeps each customer's <see cref="CustomerTail"/> and the bitemporal movement and retention-cost tables.
+/// Keeps each customer's <see cref="CustomerTail"/>, the event receipts, and the bitemporal movement and
+/// retention-cost tables.
 /// An event that lands at the end of a customer's timeline is classified from the tail alone; a backdated
 /// event or a void reads the customer's stream back and reclassifies the whole timeline. Deterministic:
 /// the only time it uses is each event's recorded timestamp, so a rebuild from the event log writes the
@@ -31,6 +33,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         _checkpointEveryEvents = checkpointEveryEvents;
         Name = ProjectionName;
         Options.DeleteDataInTableOnTeardown(tables.CustomerTails);
+        Options.DeleteDataInTableOnTeardown(tables.EventReceipts);
         Options.DeleteDataInTableOnTeardown(tables.Movements);
         Options.DeleteDataInTableOnTeardown(tables.DailyTotals);
         Options.DeleteDataInTableOnTeardown(tables.Checkpoints);
@@ -39,6 +42,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
+        EventReceipts.Queue(operations, _tables, events);
         var streams = events.GroupBy(e => e.StreamKey!, StringComparer.Ordinal).ToList();
         foreach (var costEvent in streams.Where(s => s.Key == StreamKeys.RetentionCosts).SelectMany(s => s))
         {

@@ -16,6 +16,7 @@ public sealed class ReadModelTables(string schema)
     public const string RetentionCostsName = "cs_retention_costs";
     public const string RecordingClockName = "cs_recording_clock";
     public const string CustomerTailsName = "cs_customer_tails";
+    public const string EventReceiptsName = "cs_event_receipts";
 
     public string Schema { get; } = schema;
 
@@ -30,6 +31,8 @@ public sealed class ReadModelTables(string schema)
     public string RecordingClock => $"{Schema}.{RecordingClockName}";
 
     public string CustomerTails => $"{Schema}.{CustomerTailsName}";
+
+    public string EventReceipts => $"{Schema}.{EventReceiptsName}";
 
     public IEnumerable<ISchemaObject> Build()
     {
@@ -83,6 +86,15 @@ public sealed class ReadModelTables(string schema)
         tails.AddColumn("customer_id", "varchar").AsPrimaryKey();
         tails.AddColumn("data", "json").NotNull();
         yield return tails;
+
+        // One row per appended event: what its eventId was recorded as, and the void that retracted it.
+        var receipts = new Table(EventReceipts);
+        receipts.AddColumn("event_id", "varchar").AsPrimaryKey();
+        receipts.AddColumn("type", "varchar").NotNull();
+        receipts.AddColumn("stream_key", "varchar").NotNull();
+        receipts.AddColumn("fingerprint", "varchar").NotNull();
+        receipts.AddColumn("voided_by", "varchar");
+        yield return receipts;
 
         var clock = new Table(RecordingClock);
         clock.AddColumn("id", "integer").AsPrimaryKey();

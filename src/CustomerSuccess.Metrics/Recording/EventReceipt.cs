@@ -7,24 +7,33 @@ namespace CustomerSuccess.Metrics.Recording;
 
 /// <summary>
 /// Proof that an eventId was appended, and to which stream, with a fingerprint of its content: the
-/// idempotency record. Written in the same transaction as the event it describes.
+/// idempotency record. Derived from the event log by <see cref="EventReceipts"/>, in the same transaction
+/// as the event it describes.
 /// </summary>
 public sealed class EventReceipt
 {
-    public string Id { get; set; } = "";
+    private static readonly JsonSerializerOptions FingerprintJson = MetricsStore.ConfigureJson(new JsonSerializerOptions());
 
-    public string Type { get; set; } = "";
+    public string Id { get; init; } = "";
 
-    public string StreamKey { get; set; } = "";
+    public string Type { get; init; } = "";
 
-    public string Fingerprint { get; set; } = "";
+    public string StreamKey { get; init; } = "";
+
+    public string Fingerprint { get; init; } = "";
 
     /// <summary>The eventId of the void that retracted this event, if any.</summary>
     public string? VoidedBy { get; set; }
 
-    public static string FingerprintOf(IPublishedEvent e, JsonSerializerOptions options)
+    public static EventReceipt For(IPublishedEvent e, string streamKey) => new()
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), options);
+        Id = e.EventId, Type = EventTypeNames.Of(e), StreamKey = streamKey, Fingerprint = FingerprintOf(e),
+    };
+
+    /// <summary>The same content gives the same fingerprint, whether parsed from a request or read back from the log.</summary>
+    public static string FingerprintOf(IPublishedEvent e)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), FingerprintJson);
         var type = Encoding.UTF8.GetBytes(EventTypeNames.Of(e));
         return Convert.ToHexString(SHA256.HashData([.. type, .. json]));
     }

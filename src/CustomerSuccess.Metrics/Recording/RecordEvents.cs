@@ -25,8 +25,7 @@ public sealed record RecordOutcome(IReadOnlyList<RecordedEvent> Results, Refusal
 /// timeline (with the events before it in the batch), duplicates are recognised by eventId and
 /// fingerprint, and either everything new is appended at one recorded instant or nothing is.
 /// </summary>
-public sealed class RecordEvents(
-    IDocumentStore store, ReadModelTables tables, RecordingClock recordingClock, JsonSerializerOptions fingerprintOptions)
+public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, RecordingClock recordingClock)
 {
     private const int Attempts = 5;
 
@@ -56,7 +55,7 @@ public sealed class RecordEvents(
         await session.BeginTransactionAsync(cancellation).ConfigureAwait(false);
         var stamp = await recordingClock.StampAsync(session.Connection, cancellation).ConfigureAwait(false);
 
-        var batch = new Batch(session, tables, stamp, fingerprintOptions);
+        var batch = new Batch(session, tables, stamp);
         await batch.LoadAsync(events, cancellation).ConfigureAwait(false);
 
         var results = new List<RecordedEvent>(events.Count);
@@ -81,9 +80,9 @@ public sealed class RecordEvents(
     }
 
     /// <summary>The working state of one request: receipts, customers and what to append.</summary>
-    private sealed class Batch(IDocumentSession session, ReadModelTables tables, Instant stamp, JsonSerializerOptions fingerprintOptions)
+    private sealed class Batch(IDocumentSession session, ReadModelTables tables, Instant stamp)
     {
-        private readonly Dictionary<string, EventReceipt> _receipts = new(StringComparer.Ordinal);
+        private Dictionary<string, EventReceipt> _receipts = new(StringComparer.Ordinal);
         private readonly Dictionary<string, WorkingCustomer> _customers = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<IPublishedEvent>> _pending = new(StringComparer.Ordinal);
         private long _nextSequence = long.MaxValue / 2;
@@ -94,10 +93,7 @@ public sealed class RecordEvents(
                 .Concat(events.OfType<EventVoided>().Select(v => v.VoidedEventId))
                 .Distinct(StringComparer.Ordinal)
                 .ToArray();
-            foreach (var receipt in await session.LoadManyAsync<EventReceipt>(cancellation, ids).ConfigureAwait(false))
-            {
-                _receipts[receipt.Id] = receipt;
-            }
+            _receipts = await EventReceipts.LoadAsync(session.Connection, tables, ids, cancellation).ConfigureAwait(false);
 
             // Every customer this request touches, read in one round trip.
             var customers = events.OfType<IContractEvent>().Select(e => e.CustomerId)
@@ -160,7 +156,7 @@ public sealed class RecordEvents(
 
         public (string? Status, Refusal? Refusal) Decide(IPublishedEvent e)
         {
-            var fingerprint = EventReceipt.FingerprintOf(e, fingerprintOptions);
+            var fingerprint = EventReceipt.FingerprintOf(e);
             if (_receipts.TryGetValue(e.EventId, out var existing))
             {
                 return existing.Fingerprint == fingerprint
@@ -184,11 +180,11 @@ public sealed class RecordEvents(
                 return (null, refusal);
             }
 
+            // The projection writes the receipt with the event; this one lets later events of the request see it.
             _receipts[e.EventId] = new EventReceipt
             {
                 Id = e.EventId, Type = EventTypeNames.Of(e), StreamKey = streamKey!, Fingerprint = fingerprint,
             };
-            session.Store(_receipts[e.EventId]);
             Pending(streamKey!).Add(e);
             return (RecordStatus.Appended, null);
         }
@@ -219,7 +215,6 @@ public sealed class RecordEvents(
             if (refusal is null)
             {
                 target.VoidedBy = e.EventId;
-                session.Store(target);
             }
 
             return (target.StreamKey, refusal);
@@ -257,9 +252,8 @@ public sealed class RecordEvents(
     }
 
     /// <summary>
-    /// A customer as stored, plus what this request has decided so far. Decided against the tail (a copy, so
-    /// the stored instance the projection will update stays as it was read), or against the whole ledger
-    /// when the request holds a backdated event or a void for the customer.
+    /// A customer as stored, plus what this request has decided so far. Decided against the tail, or against
+    /// the whole ledger when the request holds a backdated event or a void for the customer.
     /// </summary>
     private sealed class WorkingCustomer(long storedVersion, CustomerTail tail)
     {
