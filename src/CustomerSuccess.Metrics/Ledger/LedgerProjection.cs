@@ -62,8 +62,9 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
     private async Task ProjectCustomersAsync(
         IDocumentOperations operations, List<IGrouping<string, IEvent>> customerStreams, MovementRows rows, CancellationToken cancellation)
     {
-        var tails = await CustomerTails.LoadAsync(operations, _tables, [.. customerStreams.Select(s => s.Key)], cancellation)
-            .ConfigureAwait(false);
+        // A stream that starts in this batch has no tail yet.
+        var tails = await CustomerTails.LoadAsync(
+            operations, _tables, [.. customerStreams.Where(s => s.First().Version > 1).Select(s => s.Key)], cancellation).ConfigureAwait(false);
         var needing = customerStreams.Where(s => NeedsWholeTimeline(tails.GetValueOrDefault(s.Key), s)).Select(s => s.Key).ToList();
         var histories = await CustomerStreams.ReadAsync(operations, needing, cancellation).ConfigureAwait(false);
 
