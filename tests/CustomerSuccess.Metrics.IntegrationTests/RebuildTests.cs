@@ -15,7 +15,7 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
         await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            $"select md5(coalesce(string_agg(customer_id || movement_date || kind || coalesce(segment, '') || amount || arr_delta " +
+            $"select md5(coalesce(string_agg(customer_id || customer_key || movement_date || kind || coalesce(segment, '') || amount || arr_delta " +
             $"|| logo_delta || array_to_string(event_ids, ',') || known_from || coalesce(known_to::text, ''), '|' " +
             $"order by customer_id, movement_date, kind, known_from), '')) || ':' || " +
             $"(select md5(coalesce(string_agg(customer_id || data::text, '|' order by customer_id), '')) from {app.Schema}.{ReadModelTables.CustomerTailsName}) || ':' || " +

@@ -14,6 +14,12 @@ public sealed class CustomerTail
 {
     public string Id { get; set; } = "";
 
+    /// <summary>
+    /// The global sequence of the first event in the customer's stream: a number for the customer that the
+    /// event log fixes once, so a rebuild gives it again. Movement rows carry it for grouping by customer.
+    /// </summary>
+    public long Key { get; set; }
+
     /// <summary>The number of events in the customer's stream that this tail reflects.</summary>
     public long Version { get; set; }
 

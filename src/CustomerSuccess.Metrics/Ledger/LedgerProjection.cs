@@ -71,11 +71,13 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         var written = new List<CustomerTail>(customerStreams.Count);
         foreach (var stream in customerStreams)
         {
-            var tail = tails.GetValueOrDefault(stream.Key) ?? new CustomerTail { Id = stream.Key };
+            var tail = tails.GetValueOrDefault(stream.Key) ?? new CustomerTail { Id = stream.Key, Key = stream.First().Sequence };
             if (histories.TryGetValue(stream.Key, out var history))
             {
                 var firstSequence = stream.First().Sequence;
-                tail.Rebase(Reclassify(CustomerLedger.FromEvents(stream.Key, history.Where(e => e.Sequence < firstSequence)), stream, rows));
+                var before = history.Where(e => e.Sequence < firstSequence).ToList();
+                tail.Key = before.Count > 0 ? before[0].Sequence : firstSequence;
+                tail.Rebase(Reclassify(CustomerLedger.FromEvents(stream.Key, before), tail.Key, stream, rows));
             }
             else
             {
@@ -134,11 +136,11 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
             }
 
             next.AddRange(tail.LastDayMovements());
-            rows.Change(tail.Id, believed, next, Instant.FromDateTimeOffset(step[0].Timestamp));
+            rows.Change(tail.Id, tail.Key, believed, next, Instant.FromDateTimeOffset(step[0].Timestamp));
         }
     }
 
-    private static CustomerLedger Reclassify(CustomerLedger ledger, IEnumerable<IEvent> stream, MovementRows rows)
+    private static CustomerLedger Reclassify(CustomerLedger ledger, long customerKey, IEnumerable<IEvent> stream, MovementRows rows)
     {
         var believed = Movement.Classify(ledger.KnownTimeline());
         foreach (var step in ChunkByTimestamp(stream))
@@ -149,7 +151,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
             }
 
             var next = Movement.Classify(ledger.KnownTimeline());
-            rows.Change(ledger.Id, believed, next, Instant.FromDateTimeOffset(step[0].Timestamp));
+            rows.Change(ledger.Id, customerKey, believed, next, Instant.FromDateTimeOffset(step[0].Timestamp));
             believed = next;
         }
 

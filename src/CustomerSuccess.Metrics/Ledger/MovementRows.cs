@@ -13,7 +13,7 @@ namespace CustomerSuccess.Metrics.Ledger;
 /// </summary>
 internal sealed class MovementRows(ReadModelTables tables)
 {
-    private sealed record Pending(string CustomerId, Movement Movement, Instant KnownFrom)
+    private sealed record Pending(string CustomerId, long CustomerKey, Movement Movement, Instant KnownFrom)
     {
         public Instant? KnownTo { get; set; }
     }
@@ -24,7 +24,7 @@ internal sealed class MovementRows(ReadModelTables tables)
     private readonly List<(Movement Movement, int Sign)> _dailyChanges = [];
 
     /// <summary>Records the step from <paramref name="believed"/> to <paramref name="next"/> at one knowledge instant.</summary>
-    public void Change(string customerId, IReadOnlyList<Movement> believed, IReadOnlyList<Movement> next, Instant at)
+    public void Change(string customerId, long customerKey, IReadOnlyList<Movement> believed, IReadOnlyList<Movement> next, Instant at)
     {
         foreach (var retracted in believed.Where(b => !next.Any(n => n.SameAs(b))))
         {
@@ -48,7 +48,7 @@ internal sealed class MovementRows(ReadModelTables tables)
         foreach (var added in next.Where(n => !believed.Any(b => b.SameAs(n))))
         {
             _dailyChanges.Add((added, 1));
-            var pending = new Pending(customerId, added, at);
+            var pending = new Pending(customerId, customerKey, added, at);
             _learnt.Add(pending);
             if (!_learntByCustomer.TryGetValue(customerId, out var ofCustomer))
             {
@@ -103,13 +103,14 @@ internal sealed class MovementRows(ReadModelTables tables)
         {
             operations.QueueSqlCommand(
                 $"insert into {tables.Movements} " +
-                "(customer_id, movement_date, kind, segment, amount, arr_delta, logo_delta, event_ids, arr_before, arr_after, " +
-                "segment_before, known_from, known_to) " +
-                "select c, d, k, s, a, ad, ld, string_to_array(ids, ','), ab, aa, sb, f, t " +
-                "from unnest(?::varchar[], ?::date[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[], ?::integer[], " +
+                "(customer_id, customer_key, movement_date, kind, segment, amount, arr_delta, logo_delta, event_ids, arr_before, " +
+                "arr_after, segment_before, known_from, known_to) " +
+                "select c, ck, d, k, s, a, ad, ld, string_to_array(ids, ','), ab, aa, sb, f, t " +
+                "from unnest(?::varchar[], ?::bigint[], ?::date[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[], ?::integer[], " +
                 "?::text[], ?::numeric[], ?::numeric[], ?::varchar[], ?::timestamptz[], ?::timestamptz[]) " +
-                "as u(c, d, k, s, a, ad, ld, ids, ab, aa, sb, f, t)",
+                "as u(c, ck, d, k, s, a, ad, ld, ids, ab, aa, sb, f, t)",
                 _learnt.Select(p => p.CustomerId).ToArray(),
+                _learnt.Select(p => p.CustomerKey).ToArray(),
                 _learnt.Select(p => p.Movement.Date).ToArray(),
                 _learnt.Select(p => p.Movement.Kind).ToArray(),
                 _learnt.Select(p => p.Movement.Segment).ToArray(),

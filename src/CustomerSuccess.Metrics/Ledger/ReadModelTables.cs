@@ -38,6 +38,9 @@ public sealed class ReadModelTables(string schema)
     {
         var movements = new Table(Movements);
         movements.AddColumn("customer_id", "varchar").NotNull();
+        // CustomerTail.Key: the customer as a number, cheaper to group by than its id. Nullable only so that a
+        // store from before it can be migrated and then rebuilt, which fills it.
+        movements.AddColumn("customer_key", "bigint");
         movements.AddColumn("movement_date", "date").NotNull();
         movements.AddColumn("kind", "varchar").NotNull();
         movements.AddColumn("segment", "varchar");
