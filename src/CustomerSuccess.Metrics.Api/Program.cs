@@ -32,9 +32,10 @@ if (string.IsNullOrWhiteSpace(connectionString))
 
 var schema = builder.Configuration["Marten:Schema"] ?? MetricsStore.DefaultSchema;
 var checkpointEveryEvents = builder.Configuration.GetValue("Marten:CheckpointEveryEvents", KnowledgeCheckpoints.DefaultEveryEvents);
-var dataSource = MetricsStore.BuildDataSource(connectionString);
+var storeDataSource = MetricsStore.BuildDataSource(connectionString);
 
-builder.Services.AddSingleton(dataSource);
+// Queries have a data source of their own, planned per execution (MetricsStore.BuildDataSource).
+builder.Services.AddSingleton(MetricsStore.BuildDataSource(connectionString, forQueries: true));
 builder.Services.AddSingleton(new ReadModelTables(schema));
 builder.Services.TryAddSingleton<IClock>(SystemClock.Instance);
 builder.Services.AddSingleton(new ReportingOptions(builder.Configuration["Reporting:Currency"] ?? "USD"));
@@ -51,7 +52,7 @@ builder.Services.AddSingleton<MovementAudit>();
 builder.Services.AddSingleton<CustomerAsOf>();
 builder.Services.AddSingleton<CustomerHistory>();
 
-builder.Services.AddMarten(options => MetricsStore.Configure(options, dataSource, schema, checkpointEveryEvents))
+builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataSource, schema, checkpointEveryEvents))
     .UseLightweightSessions()
     .ApplyAllDatabaseChangesOnStartup()
     .IntegrateWithWolverine();

@@ -22,11 +22,17 @@ public static class MetricsStore
 {
     public const string DefaultSchema = "csm";
 
-    public static NpgsqlDataSource BuildDataSource(string connectionString)
+    /// <param name="forQueries">
+    /// For the read side: every execution is planned for its own values. A reporting query ranges over dates
+    /// and instants whose selectivity only the values show, and a plan made without them guesses a few rows
+    /// and walks an index over tens of thousands. The write side keeps generic plans, planned once.
+    /// </param>
+    public static NpgsqlDataSource BuildDataSource(string connectionString, bool forQueries = false)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         // A period's cohort sorts tens of thousands of customer rows; keep that in memory.
-        builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c work_mem=32MB".Trim();
+        var options = $"{builder.ConnectionStringBuilder.Options} -c work_mem=32MB";
+        builder.ConnectionStringBuilder.Options = (forQueries ? $"{options} -c plan_cache_mode=force_custom_plan" : options).Trim();
         // An append sends the same few statements once per event and per customer: parse and plan them once.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
