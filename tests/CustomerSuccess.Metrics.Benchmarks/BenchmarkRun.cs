@@ -158,11 +158,12 @@ internal sealed class BenchmarkRun(BenchmarkSize size, string repository, Databa
         if (rebuild.Reproduced)
         {
             report.Note("Rebuild: the sequential read is the mean of one read before and one after the rebuild. The rebuild wrote exactly " +
-                        "the movement, checkpoint, retention-cost and customer-tail rows it replaced.");
+                        "the movement, checkpoint, retention-cost, customer-tail and receipt rows it replaced.");
         }
         else
         {
-            report.Mismatch("the rebuild did not reproduce the read models it replaced (movement rows, retention-cost rows or ledger count differ)");
+            report.Mismatch("the rebuild did not reproduce the read models it replaced (movement, checkpoint, retention-cost, " +
+                            "customer-tail or receipt rows differ)");
         }
     }
 }
