@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -73,6 +74,32 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _seeding.Dispose();
         await base.DisposeAsync();
+    }
+
+    /// <summary>Runs the API host's own command line, as an operator would, against this test's schema.</summary>
+    public async Task RunHostCommandAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CustomerSuccess.Metrics.Api.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["ConnectionStrings__Marten"] = TestDatabase.ConnectionString;
+        info.Environment["Marten__Schema"] = Schema;
+        info.Environment["Marten__CheckpointEveryEvents"] = CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await error}{await output}");
+        Assert.Contains("Finished rebuilding", await output);
     }
 
     public async Task<Reply> PostEventsAsync(string json)

@@ -30,32 +30,6 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Runs the API host's own command line, as an operator would, against this test's schema.</summary>
-    private async Task RunHostCommandAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CustomerSuccess.Metrics.Api.dll"));
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["ConnectionStrings__Marten"] = TestDatabase.ConnectionString;
-        info.Environment["Marten__Schema"] = app.Schema;
-        info.Environment["Marten__CheckpointEveryEvents"] = MetricsApp.CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await error}{await output}");
-        Assert.Contains("Finished rebuilding", await output);
-    }
-
     [Fact]
     public async Task rebuilding_from_the_event_log_reproduces_the_read_models_exactly()
     {
@@ -75,7 +49,7 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
         var before = await ReadModelFingerprint();
         var arrBefore = (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).Decimal("arr");
 
-        await RunHostCommandAsync("projections", "rebuild");
+        await app.RunHostCommandAsync("projections", "rebuild");
 
         Assert.Equal(before, await ReadModelFingerprint());
         Assert.Equal(arrBefore, (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).Decimal("arr"));

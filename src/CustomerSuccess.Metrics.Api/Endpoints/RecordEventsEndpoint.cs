@@ -50,7 +50,17 @@ public static class RecordEventsEndpoint
                 return Problems.Invalid(parsed.Errors);
             }
 
-            var outcome = await recorder.HandleAsync(parsed.Events, cancellation);
+            RecordOutcome outcome;
+            try
+            {
+                outcome = await recorder.HandleAsync(parsed.Events, cancellation);
+            }
+            catch (ReadModelsOutdatedException e)
+            {
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "The read models must be rebuilt before events can be recorded");
+            }
+
             if (outcome.Refusal is { } refusal)
             {
                 var isBatch = document.RootElement.ValueKind == JsonValueKind.Array;

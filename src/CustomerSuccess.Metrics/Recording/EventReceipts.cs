@@ -38,6 +38,20 @@ public static class EventReceipts
     }
 
     /// <summary>
+    /// Whether every appended event has its receipt as far as a glance can tell: false when the store holds
+    /// events but no receipts at all, as one written before receipts were projected does until it is rebuilt.
+    /// Null while the store holds no events yet, when there is nothing to tell.
+    /// </summary>
+    public static async Task<bool?> AreKeptAsync(NpgsqlConnection connection, ReadModelTables tables, CancellationToken cancellation)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"select case when not exists (select 1 from {tables.Schema}.mt_events) then null " +
+            $"else exists (select 1 from {tables.EventReceipts}) end";
+        return await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false) as bool?;
+    }
+
+    /// <summary>
     /// Queues the receipts of a batch of appended events, and marks the events its voids retract. Writers take
     /// the recording clock's row lock before reading receipts, so each reads every receipt committed before
     /// it; the plain insert is the backstop: a second receipt for one eventId fails its transaction.

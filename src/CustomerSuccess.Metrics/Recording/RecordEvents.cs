@@ -29,6 +29,8 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
 {
     private const int Attempts = 5;
 
+    private volatile bool _receiptsKept;
+
     public async Task<RecordOutcome> HandleAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
     {
         for (var attempt = 1; ; attempt++)
@@ -44,6 +46,26 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         }
     }
 
+    /// <summary>Without receipts a resend would be appended again: refuse to record until the store is rebuilt.</summary>
+    private async Task EnsureReceiptsKeptAsync(Npgsql.NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        if (_receiptsKept)
+        {
+            return;
+        }
+
+        switch (await EventReceipts.AreKeptAsync(connection, tables, cancellation).ConfigureAwait(false))
+        {
+            case true:
+                _receiptsKept = true;
+                break;
+            case false:
+                throw new ReadModelsOutdatedException(
+                    "The event store holds events but no receipts: it was written by an earlier version. Run " +
+                    "`projections rebuild` once, then send again; nothing was recorded.");
+        }
+    }
+
     private static bool IsWriteConflict(Exception e) =>
         e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException
             or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
@@ -54,6 +76,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(cancellation).ConfigureAwait(false);
         var stamp = await recordingClock.StampAsync(session.Connection, cancellation).ConfigureAwait(false);
+        await EnsureReceiptsKeptAsync(session.Connection, cancellation).ConfigureAwait(false);
 
         var batch = new Batch(session, tables, stamp);
         await batch.LoadAsync(events, cancellation).ConfigureAwait(false);
