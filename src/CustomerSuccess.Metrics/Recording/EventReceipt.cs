@@ -14,20 +14,34 @@ public sealed class EventReceipt
 {
     private static readonly JsonSerializerOptions FingerprintJson = MetricsStore.ConfigureJson(new JsonSerializerOptions());
 
+    private readonly IPublishedEvent? _source;
+    private string? _fingerprint;
+
     public string Id { get; init; } = "";
 
     public string Type { get; init; } = "";
 
     public string StreamKey { get; init; } = "";
 
-    public string Fingerprint { get; init; } = "";
+    /// <summary>Taken from the event when first asked for, so an event is hashed once on its way in.</summary>
+    public string Fingerprint
+    {
+        get => _fingerprint ??= FingerprintOf(_source ?? throw new InvalidOperationException($"The receipt of '{Id}' has no fingerprint"));
+        init => _fingerprint = value;
+    }
 
     /// <summary>The eventId of the void that retracted this event, if any.</summary>
     public string? VoidedBy { get; set; }
 
-    public static EventReceipt For(IPublishedEvent e, string streamKey) => new()
+    public EventReceipt()
     {
-        Id = e.EventId, Type = EventTypeNames.Of(e), StreamKey = streamKey, Fingerprint = FingerprintOf(e),
+    }
+
+    private EventReceipt(IPublishedEvent source) => _source = source;
+
+    public static EventReceipt For(IPublishedEvent e, string streamKey) => new(e)
+    {
+        Id = e.EventId, Type = EventTypeNames.Of(e), StreamKey = streamKey,
     };
 
     /// <summary>The same content gives the same fingerprint, whether parsed from a request or read back from the log.</summary>

@@ -179,10 +179,9 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
 
         public (string? Status, Refusal? Refusal) Decide(IPublishedEvent e)
         {
-            var fingerprint = EventReceipt.FingerprintOf(e);
             if (_receipts.TryGetValue(e.EventId, out var existing))
             {
-                return existing.Fingerprint == fingerprint
+                return existing.Fingerprint == EventReceipt.FingerprintOf(e)
                     ? (RecordStatus.Duplicate, null)
                     : (null, new Refusal(RefusalKind.Conflict, e.EventId, "eventId",
                         $"eventId '{e.EventId}' was already recorded as a {existing.Type} with different content; " +
@@ -204,10 +203,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             }
 
             // The projection writes the receipt with the event; this one lets later events of the request see it.
-            _receipts[e.EventId] = new EventReceipt
-            {
-                Id = e.EventId, Type = EventTypeNames.Of(e), StreamKey = streamKey!, Fingerprint = fingerprint,
-            };
+            _receipts[e.EventId] = EventReceipt.For(e, streamKey!);
             Pending(streamKey!).Add(e);
             return (RecordStatus.Appended, null);
         }
