@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CustomerSuccess.Metrics;
 using CustomerSuccess.Metrics.Api;
 using CustomerSuccess.Metrics.Api.Hosting;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Knowledge;
@@ -7,6 +6,7 @@ using JasperFx.Events;
 using Marten;
 using JasperFx;
 using NodaTime;
+using Npgsql;
 
 namespace CustomerSuccess.Metrics.Recording;
 
@@ -47,7 +47,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     }
 
     /// <summary>Without receipts a resend would be appended again: refuse to record until the store is rebuilt.</summary>
-    private async Task EnsureReceiptsKeptAsync(Npgsql.NpgsqlConnection connection, CancellationToken cancellation)
+    private async Task EnsureReceiptsKeptAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
         if (_receiptsKept)
         {
