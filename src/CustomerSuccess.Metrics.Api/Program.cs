@@ -31,6 +31,7 @@ if (string.IsNullOrWhiteSpace(connectionString))
 
 var schema = builder.Configuration["Marten:Schema"] ?? MetricsStore.DefaultSchema;
 var checkpointEveryEvents = builder.Configuration.GetValue("Marten:CheckpointEveryEvents", KnowledgeCheckpoints.DefaultEveryEvents);
+var rebuildPageSize = builder.Configuration.GetValue("Marten:RebuildPageSize", LedgerProjection.DefaultRebuildPageSize);
 var storeDataSource = MetricsStore.BuildDataSource(connectionString);
 
 // Queries have a data source of their own, planned per execution (MetricsStore.BuildDataSource).
@@ -51,7 +52,7 @@ builder.Services.AddSingleton<MovementAudit>();
 builder.Services.AddSingleton<CustomerAsOf>();
 builder.Services.AddSingleton<CustomerHistory>();
 
-builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataSource, schema, checkpointEveryEvents))
+builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataSource, schema, checkpointEveryEvents, rebuildPageSize))
     .UseLightweightSessions()
     .ApplyAllDatabaseChangesOnStartup()
     .IntegrateWithWolverine();

@@ -52,8 +52,10 @@ public static class MetricsStore
     }
 
     /// <param name="checkpointEveryEvents">How often the daily totals are checkpointed (<see cref="KnowledgeCheckpoints"/>).</param>
+    /// <param name="rebuildPageSize">Events per page of a projection rebuild (<see cref="LedgerProjection.DefaultRebuildPageSize"/>).</param>
     public static void Configure(
-        StoreOptions options, NpgsqlDataSource dataSource, string schema, long checkpointEveryEvents = KnowledgeCheckpoints.DefaultEveryEvents)
+        StoreOptions options, NpgsqlDataSource dataSource, string schema, long checkpointEveryEvents = KnowledgeCheckpoints.DefaultEveryEvents,
+        int rebuildPageSize = LedgerProjection.DefaultRebuildPageSize)
     {
         // Parameters of queued SQL are typed by Weasel; teach it the NodaTime types Npgsql already maps.
         PostgresqlProvider.Instance.RegisterMapping(typeof(LocalDate), "date", NpgsqlDbType.Date);
@@ -81,6 +83,6 @@ public static class MetricsStore
         options.Events.AddEventType<RetentionCostRecorded>();
 
         options.Storage.ExtendedSchemaObjects.AddRange(tables.Build());
-        options.Projections.Add(new LedgerProjection(tables, checkpointEveryEvents), ProjectionLifecycle.Inline);
+        options.Projections.Add(new LedgerProjection(tables, checkpointEveryEvents, rebuildPageSize), ProjectionLifecycle.Inline);
     }
 }

@@ -31,6 +31,9 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Small, so that every test's "as known at" answers also come through knowledge checkpoints.</summary>
     public const int CheckpointEveryEvents = 3;
 
+    /// <summary>Tiny, so that a rebuild carries customers from page to page and splits recorded instants over pages.</summary>
+    public const int RebuildPageSize = 2;
+
     private readonly SemaphoreSlim _seeding = new(1, 1);
     private bool _seeded;
 
@@ -57,6 +60,7 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Marten", TestDatabase.ConnectionString);
         builder.UseSetting("Marten:Schema", Schema);
         builder.UseSetting("Marten:CheckpointEveryEvents", CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Marten:RebuildPageSize", RebuildPageSize.ToString(CultureInfo.InvariantCulture));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<IClock>();
@@ -94,6 +98,7 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
         info.Environment["ConnectionStrings__Marten"] = TestDatabase.ConnectionString;
         info.Environment["Marten__Schema"] = Schema;
         info.Environment["Marten__CheckpointEveryEvents"] = CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture);
+        info.Environment["Marten__RebuildPageSize"] = RebuildPageSize.ToString(CultureInfo.InvariantCulture);
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -51,6 +51,9 @@ public static class CustomerTails
         return tails;
     }
 
+    /// <summary>Whether this session has read tails, as the write side does for every customer it records for.</summary>
+    public static bool HasRead(IQuerySession session) => ReadInSession.TryGetValue(session, out _);
+
     /// <summary>Queues one upsert of every tail given, to run with the rest of the session's changes.</summary>
     public static void Queue(IDocumentOperations operations, ReadModelTables tables, IReadOnlyCollection<CustomerTail> tails)
     {

@@ -23,15 +23,27 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
 {
     public const string ProjectionName = "CustomerLedger";
 
+    /// <summary>How many customer tails a rebuild keeps in memory between pages (a few hundred bytes each).</summary>
+    private const int RememberedTails = 250_000;
+
     private readonly ReadModelTables _tables;
     private readonly long _checkpointEveryEvents;
+    private readonly TailMemory _memory = new(RememberedTails);
 
-    public LedgerProjection(ReadModelTables tables, long checkpointEveryEvents)
+    /// <summary>
+    /// Events per page when the projection is rebuilt: each page is read, projected and committed in turn, and
+    /// fewer, larger pages spend less on the statements each page costs.
+    /// </summary>
+    public const int DefaultRebuildPageSize = 1_000;
+
+    public LedgerProjection(ReadModelTables tables, long checkpointEveryEvents, int rebuildPageSize = DefaultRebuildPageSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(checkpointEveryEvents, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rebuildPageSize, 1);
         _tables = tables;
         _checkpointEveryEvents = checkpointEveryEvents;
         Name = ProjectionName;
+        Options.BatchSize = rebuildPageSize;
         Options.DeleteDataInTableOnTeardown(tables.CustomerTails);
         Options.DeleteDataInTableOnTeardown(tables.EventReceipts);
         Options.DeleteDataInTableOnTeardown(tables.Movements);
@@ -62,9 +74,17 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
     private async Task ProjectCustomersAsync(
         IDocumentOperations operations, List<IGrouping<string, IEvent>> customerStreams, MovementRows rows, CancellationToken cancellation)
     {
-        // A stream that starts in this batch has no tail yet.
-        var tails = await CustomerTails.LoadAsync(
-            operations, _tables, [.. customerStreams.Where(s => s.First().Version > 1).Select(s => s.Key)], cancellation).ConfigureAwait(false);
+        // A stream that starts in this batch has no tail yet. The write side has read every tail it touches.
+        var continuing = customerStreams.Where(s => s.First().Version > 1).ToList();
+        var fromWriteSide = CustomerTails.HasRead(operations);
+        var tails = fromWriteSide ? [] : _memory.Take(continuing);
+        var loaded = await CustomerTails.LoadAsync(
+            operations, _tables, [.. continuing.Where(s => !tails.ContainsKey(s.Key)).Select(s => s.Key)], cancellation).ConfigureAwait(false);
+        foreach (var (id, tail) in loaded)
+        {
+            tails[id] = tail;
+        }
+
         var needing = customerStreams.Where(s => NeedsWholeTimeline(tails.GetValueOrDefault(s.Key), s)).Select(s => s.Key).ToList();
         var histories = await CustomerStreams.ReadAsync(operations, needing, cancellation).ConfigureAwait(false);
 
@@ -88,6 +108,10 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         }
 
         CustomerTails.Queue(operations, _tables, written);
+        if (!fromWriteSide)
+        {
+            _memory.Keep(written);
+        }
     }
 
     /// <summary>Whether an event of the batch may not land at the end of the customer's known timeline.</summary>
