@@ -32,7 +32,12 @@ public static class MetricsStore
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         // A period's cohort sorts tens of thousands of customer rows; keep that in memory.
         var options = $"{builder.ConnectionStringBuilder.Options} -c work_mem=32MB";
-        builder.ConnectionStringBuilder.Options = (forQueries ? $"{options} -c plan_cache_mode=force_custom_plan" : options).Trim();
+        // The write side reads by key: a page of events joined to its streams, tails and receipts of a batch. Its
+        // working set stays cached, where a random read costs about what a sequential one does; at the default
+        // cost of 4 the planner hashes all of mt_streams for every page of a rebuild instead of looking up its
+        // thousand streams (24 ms against 6 ms a page on the large book).
+        options = forQueries ? $"{options} -c plan_cache_mode=force_custom_plan" : $"{options} -c random_page_cost=1.1";
+        builder.ConnectionStringBuilder.Options = options.Trim();
         // An append sends the same few statements once per event and per customer: parse and plan them once.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
