@@ -58,26 +58,39 @@ internal sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ApiProcess> StartAsync(
-        string repository, string connectionString, string schema, TextWriter log, CancellationToken cancellation)
+    /// <summary>
+    /// Runs the host's command line to completion against one schema, as an operator would (for example
+    /// <c>projections rebuild</c>), with the host's own runtime configuration. Throws when it fails.
+    /// </summary>
+    public static async Task RunCommandAsync(
+        string repository, string connectionString, string schema, IEnumerable<string> arguments, CancellationToken cancellation)
     {
         var assembly = AssemblyPath(repository);
-        var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            // The content root is the working directory: run beside the build output so its appsettings.json applies.
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-        };
-        foreach (var argument in (string[])[assembly, "--urls", address.ToString().TrimEnd('/')])
+        var info = HostStartInfo(assembly, connectionString, schema);
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment["ConnectionStrings__Marten"] = connectionString;
-        info.Environment["Marten__Schema"] = schema;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the host's command line.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellation);
+        var error = process.StandardError.ReadToEndAsync(cancellation);
+        await process.WaitForExitAsync(cancellation);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The host's command line exited with {process.ExitCode}:\n{await output}{await error}");
+        }
+    }
+
+    public static async Task<ApiProcess> StartAsync(
+        string repository, string connectionString, string schema, TextWriter log, CancellationToken cancellation)
+    {
+        var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
+        var info = HostStartInfo(AssemblyPath(repository), connectionString, schema);
+        foreach (var argument in (string[])["--urls", address.ToString().TrimEnd('/')])
+        {
+            info.ArgumentList.Add(argument);
+        }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the API.");
         var api = new ApiProcess(process, address);
@@ -176,6 +189,22 @@ internal sealed class ApiProcess : IAsyncDisposable
         {
             _output.TryDequeue(out _);
         }
+    }
+
+    private static ProcessStartInfo HostStartInfo(string assembly, string connectionString, string schema)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            // The content root is the working directory: run beside the build output so its appsettings.json applies.
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+        };
+        info.ArgumentList.Add(assembly);
+        info.Environment["ConnectionStrings__Marten"] = connectionString;
+        info.Environment["Marten__Schema"] = schema;
+        return info;
     }
 
     private static int FreeLoopbackPort()

@@ -6,6 +6,7 @@ using CustomerSuccess.Metrics.Recording;
 using Marten;
 using NodaTime;
 using NodaTime.Text;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace CustomerSuccess.Metrics.Benchmarks;
@@ -29,7 +30,9 @@ internal sealed class IngestBenchmark(PublishedBook book, ApiProcess api, Databa
 
     public async Task<IngestResult> RunAsync(CancellationToken cancellation)
     {
-        using var martenStore = await OpenStoreAsync(server, schemas.MartenDirect, cancellation);
+        // The host's data source settings (prepared statements, planner costs) with the host's store configuration.
+        await using var martenDataSource = MetricsStore.BuildDataSource(server.ConnectionString);
+        using var martenStore = await OpenStoreAsync(martenDataSource, schemas.MartenDirect);
         await server.ExecuteAsync(
             $"create schema {schemas.Copy}; create table {schemas.Copy}.raw_events (event_id varchar not null, stream_key varchar not null, " +
             "type varchar not null, effective_date date, data text not null)", cancellation);
@@ -107,10 +110,10 @@ internal sealed class IngestBenchmark(PublishedBook book, ApiProcess api, Databa
     }
 
     /// <summary>A document store laid out exactly as the host lays out its own, on one schema.</summary>
-    public static async Task<DocumentStore> OpenStoreAsync(DatabaseServer server, string schema, CancellationToken cancellation)
+    private static async Task<DocumentStore> OpenStoreAsync(NpgsqlDataSource dataSource, string schema)
     {
         var options = new StoreOptions();
-        MetricsStore.Configure(options, server.DataSource, schema);
+        MetricsStore.Configure(options, dataSource, schema);
         var store = new DocumentStore(options);
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         return store;

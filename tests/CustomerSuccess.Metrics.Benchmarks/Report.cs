@@ -157,7 +157,8 @@ internal sealed class Report(BenchmarkSize size, string machine)
           aggregation, reading the whole event table and replaying every customer by the definitions in C#; (b) the floor, the
           best hand-written SQL over a flat, covering-indexed copy of the movement rows. Both must give the API's numbers exactly,
           or the section says **MISMATCH**.
-        - **3 Rebuild** of the projection in process, against a plain sequential read of the event table.
+        - **3 Rebuild** of the projection as an operator runs it (`projections rebuild` on the host's command line, its own
+          process, timed from start to exit), against a plain sequential read of the event table.
         - **4 Memory**: the API process's peak resident set (VmHWM) after everything above.
         """;
 }
