@@ -54,7 +54,8 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        EventReceipts.Queue(operations, _tables, events);
+        // Hashing the events for their receipts takes another core while the customers are classified.
+        var receipts = Task.Run(() => EventReceipts.Of(events), cancellation);
         var streams = events.GroupBy(e => e.StreamKey!, StringComparer.Ordinal).ToList();
         foreach (var costEvent in streams.Where(s => s.Key == StreamKeys.RetentionCosts).SelectMany(s => s))
         {
@@ -69,6 +70,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         }
 
         rows.Queue(operations, KnowledgeCheckpoints.DueBefore(events, _checkpointEveryEvents));
+        EventReceipts.Queue(operations, _tables, await receipts.ConfigureAwait(false), events);
     }
 
     private async Task ProjectCustomersAsync(

@@ -51,16 +51,28 @@ public static class EventReceipts
         return await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false) as bool?;
     }
 
+    /// <summary>The receipts of a batch of appended events, fingerprinted.</summary>
+    public static IReadOnlyList<EventReceipt> Of(IReadOnlyList<IEvent> events)
+    {
+        var receipts = events.Where(e => e.Data is IPublishedEvent)
+            .Select(e => EventReceipt.For((IPublishedEvent)e.Data, e.StreamKey!))
+            .ToList();
+        foreach (var receipt in receipts)
+        {
+            _ = receipt.Fingerprint;
+        }
+
+        return receipts;
+    }
+
     /// <summary>
     /// Queues the receipts of a batch of appended events, and marks the events its voids retract. Writers take
     /// the recording clock's row lock before reading receipts, so each reads every receipt committed before
     /// it; the plain insert is the backstop: a second receipt for one eventId fails its transaction.
     /// </summary>
-    public static void Queue(IDocumentOperations operations, ReadModelTables tables, IReadOnlyList<IEvent> events)
+    public static void Queue(
+        IDocumentOperations operations, ReadModelTables tables, IReadOnlyList<EventReceipt> receipts, IReadOnlyList<IEvent> events)
     {
-        var receipts = events.Where(e => e.Data is IPublishedEvent)
-            .Select(e => EventReceipt.For((IPublishedEvent)e.Data, e.StreamKey!))
-            .ToList();
         if (receipts.Count > 0)
         {
             operations.QueueSqlCommand(
