@@ -143,7 +143,7 @@ internal sealed class Report(BenchmarkSize size, string machine)
 
         ```bash
         dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size small   # about a minute
-        dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size large   # about 25 minutes on 2 cores
+        dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size large   # about 10 minutes on 2 cores
         ```
 
         It uses `ConnectionStrings__Marten` when set, else starts a throwaway PostgreSQL as the API does, and builds and starts
