@@ -48,14 +48,7 @@ internal sealed class ApiProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        using var build = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet build.");
-        var output = build.StandardOutput.ReadToEndAsync(cancellation);
-        var error = build.StandardError.ReadToEndAsync(cancellation);
-        await build.WaitForExitAsync(cancellation);
-        if (build.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"Building the API failed ({build.ExitCode}):\n{await output}{await error}");
-        }
+        await RunToCompletionAsync(info, "Building the API", cancellation);
     }
 
     /// <summary>
@@ -72,13 +65,18 @@ internal sealed class ApiProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the host's command line.");
+        await RunToCompletionAsync(info, $"The host's command line ({string.Join(' ', arguments)})", cancellation);
+    }
+
+    private static async Task RunToCompletionAsync(ProcessStartInfo info, string what, CancellationToken cancellation)
+    {
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{what}: could not start.");
         var output = process.StandardOutput.ReadToEndAsync(cancellation);
         var error = process.StandardError.ReadToEndAsync(cancellation);
         await process.WaitForExitAsync(cancellation);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"The host's command line exited with {process.ExitCode}:\n{await output}{await error}");
+            throw new InvalidOperationException($"{what} failed ({process.ExitCode}):\n{await output}{await error}");
         }
     }
 
