@@ -11,7 +11,8 @@ namespace CustomerSuccess.Metrics.Ledger;
 /// version must be the one before it. A tail from a batch that was then rolled back reflects events the log
 /// never kept, and the stream's next event reuses a version it already passed, so it is never taken. Each
 /// tail is taken out when used, so two sessions never change one object. The write side reads every tail
-/// itself under the recording clock's lock and neither consults nor fills this memory.
+/// itself under the recording clock's lock and neither consults nor fills this memory, so in a host it serves
+/// rebuilds, which commit one page before projecting the next.
 /// </summary>
 internal sealed class TailMemory(int capacity)
 {
