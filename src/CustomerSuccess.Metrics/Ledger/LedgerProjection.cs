@@ -23,7 +23,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
 {
     public const string ProjectionName = "CustomerLedger";
 
-    /// <summary>How many customer tails a rebuild keeps in memory between pages (a few hundred bytes each).</summary>
+    /// <summary>How many customer tails a rebuild keeps in memory between pages: about a kilobyte each; when full it starts over.</summary>
     private const int RememberedTails = 250_000;
 
     private readonly ReadModelTables _tables;
