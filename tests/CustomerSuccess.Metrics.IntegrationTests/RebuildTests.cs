@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
+using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Ledger;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NodaTime;
 using static CustomerSuccess.Metrics.IntegrationTests.Events;
@@ -59,5 +63,51 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
         var again = await app.PostEventsAtAsync(t + Duration.FromDays(4), first);
         again.ShouldBe(HttpStatusCode.OK);
         Assert.All(again["results"].AsArray(), r => Assert.Equal("duplicate", r!["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task a_stored_tail_that_lags_behind_its_stream_is_not_trusted()
+    {
+        var t = app.Clock.GetCurrentInstant();
+        (await app.PostEventsAtAsync(t + Duration.FromDays(1), Batch(Signed("lag-1", "lag-a", "lag-a1", "2023-01-02", 10_000)))).ShouldBe(HttpStatusCode.OK);
+        var lagging = await StoredTailAsync("lag-a");
+        (await app.PostEventsAtAsync(t + Duration.FromDays(2), Batch(Upsold("lag-2", "lag-a", "lag-a1", "2023-03-03", 1_000)))).ShouldBe(HttpStatusCode.OK);
+        // As a replay leaves a tail until it reaches the stream's last event.
+        await StoreTailAsync("lag-a", lagging);
+
+        // Appended to the store directly, not through the write side, so projected from the stored tail.
+        await using (var session = app.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            var action = session.Events.Append("lag-a", 3L, new ContractChurned("lag-3", "lag-a", "lag-a1", new LocalDate(2023, 7, 17), null, null));
+            action.Events.Single().Timestamp = (t + Duration.FromDays(3)).ToDateTimeOffset();
+            await session.SaveChangesAsync();
+        }
+
+        app.Clock.Reset(t + Duration.FromDays(4));
+        var churn = (await app.GetAsync("/api/v1/audit/movements?from=2023-07-17&to=2023-07-17&kind=churn"))["movements"].AsArray().Single()!;
+        Assert.Equal("lag-a", churn["customerId"]!.GetValue<string>());
+        Assert.Equal(11_000m, churn["amount"]!.GetValue<decimal>());
+        Assert.Equal(3, JsonNode.Parse(await StoredTailAsync("lag-a"))!["version"]!.GetValue<long>());
+    }
+
+    private async Task<string> StoredTailAsync(string customerId)
+    {
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select data::text from {app.Schema}.{ReadModelTables.CustomerTailsName} where customer_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = customerId });
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task StoreTailAsync(string customerId, string data)
+    {
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"update {app.Schema}.{ReadModelTables.CustomerTailsName} set data = $2::json where customer_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = customerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = data });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 }

@@ -64,15 +64,54 @@ public class TailMemoryTests
     }
 
     [Fact]
-    public void a_full_memory_starts_over_rather_than_grow()
+    public void a_full_memory_remembers_no_more_and_has_the_rest_stored()
     {
         var memory = new TailMemory(capacity: 2);
-        memory.Keep([Tail("a", 1), Tail("b", 1)]);
-        memory.Keep([Tail("b", 2)]);
-        memory.Keep([Tail("c", 1)]);
+        memory.UseStreamVersions(new Dictionary<string, long> { ["a"] = 9, ["b"] = 9, ["c"] = 9 });
+        Assert.Empty(memory.Keep([Tail("a", 1), Tail("b", 1)]));
+        Assert.Empty(memory.Keep([Tail("b", 2)]));
 
+        var stored = memory.Keep([Tail("c", 1)]);
+
+        Assert.Equal(["c"], stored.Select(t => t.Id));
         var taken = memory.Take([Stream("a", 2, 10), Stream("b", 3, 11), Stream("c", 2, 12)]);
+        Assert.Equal(["a", "b"], taken.Keys.Order());
+    }
 
-        Assert.Equal(["c"], taken.Keys);
+    [Fact]
+    public void a_tail_is_stored_once_it_reaches_its_streams_known_version()
+    {
+        var memory = new TailMemory(capacity: 10);
+        memory.UseStreamVersions(new Dictionary<string, long> { ["acme"] = 3 });
+
+        Assert.Empty(memory.Keep([Tail("acme", 2)]));
+        Assert.Single(memory.Keep([Tail("acme", 3)]));
+        // Events appended since the versions were read: the stream has gone past what was known of it.
+        Assert.Single(memory.Keep([Tail("acme", 4)]));
+        // A stream whose version is not known has every tail stored.
+        Assert.Single(memory.Keep([Tail("globex", 1)]));
+    }
+
+    [Fact]
+    public void every_tail_is_stored_until_the_streams_versions_are_known()
+    {
+        var memory = new TailMemory(capacity: 10);
+
+        Assert.Equal(2, memory.Keep([Tail("acme", 1), Tail("globex", 5)]).Count);
+        Assert.False(memory.KnowsStreamVersions);
+    }
+
+    [Fact]
+    public void a_replay_forgets_the_streams_versions()
+    {
+        var memory = new TailMemory(capacity: 10);
+        memory.Take([Stream("acme", firstVersion: 1, firstSequence: 1, count: 3)]);
+        memory.UseStreamVersions(new Dictionary<string, long> { ["acme"] = 9 });
+        Assert.True(memory.KnowsStreamVersions);
+
+        memory.Take([Stream("acme", firstVersion: 1, firstSequence: 1)]);
+
+        Assert.False(memory.KnowsStreamVersions);
+        Assert.Single(memory.Keep([Tail("acme", 1)]));
     }
 }

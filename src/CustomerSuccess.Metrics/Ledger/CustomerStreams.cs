@@ -29,6 +29,16 @@ public static class CustomerStreams
         return streams;
     }
 
+    /// <summary>The current version of up to <paramref name="limit"/> streams, any of them.</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> VersionsAsync(
+        IQuerySession session, ReadModelTables tables, int limit, CancellationToken cancellation)
+    {
+        var versions = await session.AdvancedSql.QueryAsync<string, long>(
+            $"select row(id), row(version) from {tables.Schema}.mt_streams where version is not null limit ?", cancellation, limit)
+            .ConfigureAwait(false);
+        return versions.ToDictionary(v => v.Item1, v => v.Item2, StringComparer.Ordinal);
+    }
+
     /// <summary>One customer's ledger, or null when nothing was ever recorded for the customer.</summary>
     public static async Task<CustomerLedger?> LedgerAsync(IQuerySession session, string customerId, CancellationToken cancellation)
     {

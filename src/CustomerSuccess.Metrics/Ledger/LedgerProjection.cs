@@ -23,7 +23,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
 {
     public const string ProjectionName = "CustomerLedger";
 
-    /// <summary>How many customer tails a rebuild keeps in memory between pages: about a kilobyte each; when full it starts over.</summary>
+    /// <summary>How many customer tails a rebuild keeps in memory between pages, about a kilobyte each; when full it stores the rest.</summary>
     private const int RememberedTails = 250_000;
 
     private readonly ReadModelTables _tables;
@@ -82,9 +82,14 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         var tails = fromWriteSide ? [] : _memory.Take(continuing);
         var loaded = await CustomerTails.LoadAsync(
             operations, _tables, [.. continuing.Where(s => !tails.ContainsKey(s.Key)).Select(s => s.Key)], cancellation).ConfigureAwait(false);
-        foreach (var (id, tail) in loaded)
+        foreach (var stream in continuing)
         {
-            tails[id] = tail;
+            // A stored tail lags behind its stream while a replay has not reached the stream's last event
+            // (TailMemory.Keep): like a remembered one, it stands only for the state just before the batch.
+            if (loaded.TryGetValue(stream.Key, out var tail) && tail.Version == stream.First().Version - 1)
+            {
+                tails[stream.Key] = tail;
+            }
         }
 
         var needing = customerStreams.Where(s => NeedsWholeTimeline(tails.GetValueOrDefault(s.Key), s)).Select(s => s.Key).ToList();
@@ -109,11 +114,19 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
             written.Add(tail);
         }
 
-        CustomerTails.Queue(operations, _tables, written);
-        if (!fromWriteSide)
+        if (fromWriteSide)
         {
-            _memory.Keep(written);
+            CustomerTails.Queue(operations, _tables, written);
+            return;
         }
+
+        if (!_memory.KnowsStreamVersions)
+        {
+            _memory.UseStreamVersions(
+                await CustomerStreams.VersionsAsync(operations, _tables, _memory.Capacity, cancellation).ConfigureAwait(false));
+        }
+
+        CustomerTails.Queue(operations, _tables, _memory.Keep(written));
     }
 
     /// <summary>Whether an event of the batch may not land at the end of the customer's known timeline.</summary>
