@@ -37,6 +37,15 @@ public static class MetricsStore
         // cost of 4 the planner hashes all of mt_streams for every page of a rebuild instead of looking up its
         // thousand streams (24 ms against 6 ms a page on the large book).
         options = forQueries ? $"{options} -c plan_cache_mode=force_custom_plan" : $"{options} -c random_page_cost=1.1";
+        if (forQueries && builder.ConnectionStringBuilder.CommandTimeout > 0)
+        {
+            // A query reads tens of thousands of rows, one socket read per buffer; with a client-side timeout every
+            // read arms and disarms a timer, and concurrent readers contend for the timer queue. The server enforces
+            // the same limit instead.
+            options = $"{options} -c statement_timeout={builder.ConnectionStringBuilder.CommandTimeout}s";
+            builder.ConnectionStringBuilder.CommandTimeout = 0;
+        }
+
         builder.ConnectionStringBuilder.Options = options.Trim();
         // An append sends the same few statements once per event and per customer: parse and plan them once.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using CustomerSuccess.Metrics.Bridge;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Ledger;
@@ -26,17 +28,21 @@ public sealed record CohortFigures(
 /// </summary>
 public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables tables, ArrBridge bridge)
 {
-    private sealed class Mover(LocalDate first, decimal opening, string? segmentBefore)
+    /// <summary>
+    /// A large book's period moves tens of thousands of customers: a map that size lands on the large object heap, and
+    /// allocating two per request made the collector run full collections. A few are kept and reused.
+    /// </summary>
+    private const int PooledMaps = 4;
+
+    private static readonly ConcurrentBag<Dictionary<long, Mover>> Maps = [];
+
+    private struct Mover
     {
-        public LocalDate First { get; set; } = first;
-
-        public decimal Opening { get; set; } = opening;
-
-        public string? SegmentBefore { get; set; } = segmentBefore;
-
-        public LocalDate Last { get; set; } = first;
-
-        public decimal Closing { get; set; }
+        public LocalDate First;
+        public LocalDate Last;
+        public decimal Opening;
+        public decimal Closing;
+        public string? SegmentBefore;
     }
 
     /// <summary>The cohort of [from, to], and the bridge of the whole period that gave its opening totals.</summary>
@@ -44,64 +50,87 @@ public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables
         LocalDate from, LocalDate to, Instant knownAt, string? segment, CancellationToken cancellation)
     {
         var bridgeTask = bridge.QueryAsync(from, to, null, knownAt, segment, cancellation);
-        var movers = await MoversAsync(from, to, knownAt, withSegment: segment is not null, cancellation).ConfigureAwait(false);
-        var figures = await bridgeTask.ConfigureAwait(false);
-        var (openingArr, openingCustomers) = (figures.Summary.OpeningArr, figures.OpeningCustomers);
-
-        decimal change = 0m, shortfall = 0m;
-        var lost = 0;
-        foreach (var mover in movers.Values)
+        var (earlier, later) = (RentMap(), RentMap());
+        try
         {
-            if (mover.Opening <= 0m || (segment is not null && mover.SegmentBefore != segment))
+            await MoversAsync(from, to, knownAt, withSegment: segment is not null, earlier, later, cancellation).ConfigureAwait(false);
+            var figures = await bridgeTask.ConfigureAwait(false);
+            var (openingArr, openingCustomers) = (figures.Summary.OpeningArr, figures.OpeningCustomers);
+
+            decimal change = 0m, shortfall = 0m;
+            var lost = 0;
+            foreach (var mover in earlier.Values)
             {
-                continue;
+                if (mover.Opening <= 0m || (segment is not null && mover.SegmentBefore != segment))
+                {
+                    continue;
+                }
+
+                change += mover.Closing - mover.Opening;
+                shortfall += Math.Max(mover.Opening - mover.Closing, 0m);
+                lost += mover.Closing == 0m ? 1 : 0;
             }
 
-            change += mover.Closing - mover.Opening;
-            shortfall += Math.Max(mover.Opening - mover.Closing, 0m);
-            lost += mover.Closing == 0m ? 1 : 0;
+            var cohort = new CohortFigures(openingCustomers, openingArr, openingArr - shortfall, openingArr + change, openingCustomers - lost);
+            return (cohort, figures.Summary);
         }
-
-        var cohort = new CohortFigures(openingCustomers, openingArr, openingArr - shortfall, openingArr + change, openingCustomers - lost);
-        return (cohort, figures.Summary);
+        finally
+        {
+            ReturnMap(earlier);
+            ReturnMap(later);
+        }
     }
 
+    private static Dictionary<long, Mover> RentMap() => Maps.TryTake(out var map) ? map : [];
+
+    private static void ReturnMap(Dictionary<long, Mover> map)
+    {
+        map.Clear();
+        if (Maps.Count < PooledMaps)
+        {
+            Maps.Add(map);
+        }
+    }
     /// <summary>
-    /// Every customer with a believed movement in [from, to], of any segment: a member that changes segment
-    /// during the period keeps its revenue in the cohort. The segment before each day is read only
-    /// <paramref name="withSegment"/>: without a segment every member counts. Sending the rows is most of
-    /// the database's work, so the two halves of the period are read at once, on two connections, and
-    /// joined: a customer's first day is in the earlier half when it moved there, its last in the later.
+    /// Every customer with a believed movement in [from, to], of any segment, into <paramref name="movers"/>: a member
+    /// that changes segment during the period keeps its revenue in the cohort. The segment before each day is read
+    /// only <paramref name="withSegment"/>: without a segment every member counts. Sending the rows is most of the
+    /// database's work, so the two halves of the period are read at once, on two connections, the later into
+    /// <paramref name="later"/>, and joined: a customer's first day is in the earlier half when it moved there, its
+    /// last in the later.
     /// </summary>
-    private async Task<Dictionary<long, Mover>> MoversAsync(
-        LocalDate from, LocalDate to, Instant knownAt, bool withSegment, CancellationToken cancellation)
+    private async Task MoversAsync(
+        LocalDate from, LocalDate to, Instant knownAt, bool withSegment, Dictionary<long, Mover> movers, Dictionary<long, Mover> later,
+        CancellationToken cancellation)
     {
         var middle = from.PlusDays(Period.Between(from, to, PeriodUnits.Days).Days / 2);
         if (middle == to)
         {
-            return await MoversInAsync(from, to, knownAt, withSegment, cancellation).ConfigureAwait(false);
+            await MoversInAsync(from, to, knownAt, withSegment, movers, cancellation).ConfigureAwait(false);
+            return;
         }
 
-        var laterTask = MoversInAsync(middle.PlusDays(1), to, knownAt, withSegment, cancellation);
-        var movers = await MoversInAsync(from, middle, knownAt, withSegment, cancellation).ConfigureAwait(false);
-        foreach (var (customerKey, later) in await laterTask.ConfigureAwait(false))
+        // Both finish before either map is used or handed back, even when one of them fails.
+        await Task.WhenAll(
+            MoversInAsync(from, middle, knownAt, withSegment, movers, cancellation),
+            MoversInAsync(middle.PlusDays(1), to, knownAt, withSegment, later, cancellation)).ConfigureAwait(false);
+        foreach (var (customerKey, last) in later)
         {
-            if (movers.TryGetValue(customerKey, out var earlier))
+            ref var mover = ref CollectionsMarshal.GetValueRefOrAddDefault(movers, customerKey, out var known);
+            if (known)
             {
-                earlier.Last = later.Last;
-                earlier.Closing = later.Closing;
+                mover.Last = last.Last;
+                mover.Closing = last.Closing;
             }
             else
             {
-                movers[customerKey] = later;
+                mover = last;
             }
         }
-
-        return movers;
     }
 
-    private async Task<Dictionary<long, Mover>> MoversInAsync(
-        LocalDate from, LocalDate to, Instant knownAt, bool withSegment, CancellationToken cancellation)
+    private async Task MoversInAsync(
+        LocalDate from, LocalDate to, Instant knownAt, bool withSegment, Dictionary<long, Mover> movers, CancellationToken cancellation)
     {
         var believed = new BelievedMovements(tables, knownAt, segment: null);
         await using var command = dataSource.CreateCommand();
@@ -111,18 +140,16 @@ public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables
             $"select m.customer_key, m.movement_date, m.arr_before, m.arr_after{(withSegment ? ", m.segment_before" : "")} " +
             $"from {believed.Table} m where m.movement_date between {fromParameter} and {toParameter} and {believed.Filter(command)}";
 
-        var movers = new Dictionary<long, Mover>();
         await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
         {
             var date = reader.GetFieldValue<LocalDate>(1);
-            var arrAfter = reader.GetDecimal(3);
-            var customerKey = reader.GetInt64(0);
-            if (!movers.TryGetValue(customerKey, out var mover))
+            ref var mover = ref CollectionsMarshal.GetValueRefOrAddDefault(movers, reader.GetInt64(0), out var known);
+            if (!known)
             {
-                movers[customerKey] = new Mover(date, reader.GetDecimal(2), SegmentBefore(reader))
+                mover = new Mover
                 {
-                    Closing = arrAfter,
+                    First = date, Last = date, Opening = reader.GetDecimal(2), Closing = reader.GetDecimal(3), SegmentBefore = SegmentBefore(reader),
                 };
                 continue;
             }
@@ -138,11 +165,9 @@ public sealed class RetentionCohort(NpgsqlDataSource dataSource, ReadModelTables
             if (date > mover.Last)
             {
                 mover.Last = date;
-                mover.Closing = arrAfter;
+                mover.Closing = reader.GetDecimal(3);
             }
         }
-
-        return movers;
 
         string? SegmentBefore(NpgsqlDataReader reader) => withSegment && !reader.IsDBNull(4) ? reader.GetString(4) : null;
     }
