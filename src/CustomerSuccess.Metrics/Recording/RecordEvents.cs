@@ -78,8 +78,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         var stamp = await recordingClock.StampAsync(session.Connection, cancellation).ConfigureAwait(false);
         await EnsureReceiptsKeptAsync(session.Connection, cancellation).ConfigureAwait(false);
 
-        var batch = new Batch(session, tables, stamp);
-        await batch.LoadAsync(events, cancellation).ConfigureAwait(false);
+        var batch = await Batch.LoadAsync(session, tables, stamp, events, cancellation).ConfigureAwait(false);
 
         var results = new List<RecordedEvent>(events.Count);
         foreach (var e in events)
@@ -103,21 +102,29 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     }
 
     /// <summary>The working state of one request: receipts, customers and what to append.</summary>
-    private sealed class Batch(IDocumentSession session, ReadModelTables tables, Instant stamp)
+    private sealed class Batch(IDocumentSession session, ReadModelTables tables, Instant stamp, Dictionary<string, EventReceipt> receipts)
     {
-        private Dictionary<string, EventReceipt> _receipts = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, EventReceipt> _receipts = receipts;
         private readonly Dictionary<string, WorkingCustomer> _customers = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<IPublishedEvent>> _pending = new(StringComparer.Ordinal);
         private long _nextSequence = long.MaxValue / 2;
 
-        public async Task LoadAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
+        /// <summary>A request's batch, with the receipts, tails and whole timelines its events need.</summary>
+        public static async Task<Batch> LoadAsync(
+            IDocumentSession session, ReadModelTables tables, Instant stamp, IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
         {
             var ids = events.Select(e => e.EventId)
                 .Concat(events.OfType<EventVoided>().Select(v => v.VoidedEventId))
                 .Distinct(StringComparer.Ordinal)
                 .ToArray();
-            _receipts = await EventReceipts.LoadAsync(session.Connection, tables, ids, cancellation).ConfigureAwait(false);
+            var batch = new Batch(
+                session, tables, stamp, await EventReceipts.LoadAsync(session.Connection, tables, ids, cancellation).ConfigureAwait(false));
+            await batch.LoadCustomersAsync(events, cancellation).ConfigureAwait(false);
+            return batch;
+        }
 
+        private async Task LoadCustomersAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
+        {
             // Every customer this request touches, read in one round trip.
             var customers = events.OfType<IContractEvent>().Select(e => e.CustomerId)
                 .Concat(events.OfType<EventVoided>().Select(VoidedCustomer).OfType<string>())
