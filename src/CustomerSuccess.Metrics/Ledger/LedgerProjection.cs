@@ -7,6 +7,7 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Projections;
+using Npgsql;
 using NodaTime;
 
 namespace CustomerSuccess.Metrics.Ledger;
@@ -50,6 +51,18 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         Options.DeleteDataInTableOnTeardown(tables.DailyTotals);
         Options.DeleteDataInTableOnTeardown(tables.Checkpoints);
         Options.DeleteDataInTableOnTeardown(tables.RetentionCosts);
+    }
+
+    /// <summary>
+    /// Whether a rebuild of this projection is under way or was interrupted: a rebuild keeps its progress in the
+    /// event store's progression table, and removes the row once it has finished, since the projection is inline.
+    /// </summary>
+    public static async Task<bool> IsRebuildingAsync(NpgsqlConnection connection, ReadModelTables tables, CancellationToken cancellation)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select exists (select 1 from {tables.Schema}.mt_event_progression where name = $1)";
+        command.Parameters.Add(new NpgsqlParameter { Value = new ShardName(ProjectionName).Identity });
+        return (bool)(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false))!;
     }
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)

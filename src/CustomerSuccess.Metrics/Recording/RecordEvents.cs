@@ -47,22 +47,32 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     }
 
     /// <summary>Without receipts a resend would be appended again: refuse to record until the store is rebuilt.</summary>
-    private async Task EnsureReceiptsKeptAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    /// <summary>
+    /// Records nothing while the read models it decides with cannot be trusted: a store that holds events but no
+    /// receipts, as one written by an earlier version does, or one whose projection is being rebuilt or whose last
+    /// rebuild did not finish. Receipts once found are not looked for again; a rebuild is looked for every time.
+    /// </summary>
+    private async Task EnsureReadModelsCurrentAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
-        if (_receiptsKept)
+        if (!_receiptsKept)
         {
-            return;
+            switch (await EventReceipts.AreKeptAsync(connection, tables, cancellation).ConfigureAwait(false))
+            {
+                case true:
+                    _receiptsKept = true;
+                    break;
+                case false:
+                    throw new ReadModelsOutdatedException(
+                        "The event store holds events but no receipts: it was written by an earlier version. Run " +
+                        "`projections rebuild` once, then send again; nothing was recorded.");
+            }
         }
 
-        switch (await EventReceipts.AreKeptAsync(connection, tables, cancellation).ConfigureAwait(false))
+        if (await LedgerProjection.IsRebuildingAsync(connection, tables, cancellation).ConfigureAwait(false))
         {
-            case true:
-                _receiptsKept = true;
-                break;
-            case false:
-                throw new ReadModelsOutdatedException(
-                    "The event store holds events but no receipts: it was written by an earlier version. Run " +
-                    "`projections rebuild` once, then send again; nothing was recorded.");
+            throw new ReadModelsOutdatedException(
+                "The read models are being rebuilt, or their last rebuild did not finish. Send again once " +
+                "`projections rebuild` has finished (run it again if none is running); nothing was recorded.");
         }
     }
 
@@ -76,7 +86,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(cancellation).ConfigureAwait(false);
         var stamp = await recordingClock.StampAsync(session.Connection, cancellation).ConfigureAwait(false);
-        await EnsureReceiptsKeptAsync(session.Connection, cancellation).ConfigureAwait(false);
+        await EnsureReadModelsCurrentAsync(session.Connection, cancellation).ConfigureAwait(false);
 
         var batch = await Batch.LoadAsync(session, tables, stamp, events, cancellation).ConfigureAwait(false);
 
