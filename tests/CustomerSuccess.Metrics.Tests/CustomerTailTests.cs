@@ -2,6 +2,7 @@ using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Ledger;
 using CustomerSuccess.Metrics.Movements;
 using CustomerSuccess.Metrics.Recording;
+using NodaTime;
 
 namespace CustomerSuccess.Metrics.Tests;
 
@@ -120,5 +121,17 @@ public class CustomerTailTests
         var expansion = Assert.Single(tail.LastDayMovements());
         Assert.Equal(MovementKinds.Expansion, expansion.Kind);
         Assert.Equal(3_000m, expansion.Amount);
+    }
+
+    [Fact]
+    public void an_event_follows_on_or_after_the_latest_day_and_one_before_it_does_not()
+    {
+        LocalDate? latest = null;
+        Assert.True(CustomerTail.Follows(ref latest, new LocalDate(2024, 3, 1)));
+        Assert.True(CustomerTail.Follows(ref latest, new LocalDate(2024, 3, 1)));
+        Assert.True(CustomerTail.Follows(ref latest, new LocalDate(2024, 5, 1)));
+
+        Assert.False(CustomerTail.Follows(ref latest, new LocalDate(2024, 4, 30)));
+        Assert.Equal(new LocalDate(2024, 5, 1), latest);
     }
 }

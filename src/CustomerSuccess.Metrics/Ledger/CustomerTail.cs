@@ -35,6 +35,22 @@ public sealed class CustomerTail
     /// <summary>The known entries effective on <see cref="LastDate"/>, in effective order.</summary>
     public List<TimelineEntry> LastDay { get; set; } = [];
 
+    /// <summary>
+    /// Follows a customer's events in order from the latest effective day known: whether the next, dated
+    /// <paramref name="effectiveDate"/>, lands at the end of the timeline, on or after that day, which it then becomes.
+    /// One dated earlier is backdated and, like a void, is placed against the customer's whole timeline.
+    /// </summary>
+    public static bool Follows(ref LocalDate? latest, LocalDate effectiveDate)
+    {
+        if (latest is { } last && effectiveDate < last)
+        {
+            return false;
+        }
+
+        latest = effectiveDate;
+        return true;
+    }
+
     /// <summary>Whether an entry recorded now would land at the end of the timeline.</summary>
     public bool IsAtEnd(TimelineEntry entry) => LastDate is not { } last || entry.EffectiveDate >= last;
 

@@ -148,14 +148,9 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         var latest = tail?.LastDate;
         foreach (var e in stream)
         {
-            switch (e.Data)
+            if (e.Data is EventVoided || (e.Data is IContractEvent c && !CustomerTail.Follows(ref latest, c.EffectiveDate)))
             {
-                case IContractEvent c when latest is { } last && c.EffectiveDate < last:
-                case EventVoided:
-                    return true;
-                case IContractEvent c:
-                    latest = c.EffectiveDate;
-                    break;
+                return true;
             }
 
             // A stream whose tail was never kept is read back whole.

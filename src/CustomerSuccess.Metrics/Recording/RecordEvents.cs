@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Knowledge;
@@ -174,13 +175,9 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
                 switch (e)
                 {
                     case IContractEvent c:
-                        if (latest[c.CustomerId] is { } last && c.EffectiveDate < last)
+                        if (!CustomerTail.Follows(ref CollectionsMarshal.GetValueRefOrNullRef(latest, c.CustomerId), c.EffectiveDate))
                         {
                             needing.Add(c.CustomerId);
-                        }
-                        else
-                        {
-                            latest[c.CustomerId] = c.EffectiveDate;
                         }
 
                         sentHere.TryAdd(c.EventId, c.CustomerId);
