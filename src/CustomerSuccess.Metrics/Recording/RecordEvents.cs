@@ -47,7 +47,6 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         }
     }
 
-    /// <summary>Without receipts a resend would be appended again: refuse to record until the store is rebuilt.</summary>
     /// <summary>
     /// Records nothing while the read models it decides with cannot be trusted: a store that holds events but no
     /// receipts, as one written by an earlier version does, or one whose projection is being rebuilt or whose last
