@@ -52,7 +52,17 @@ public sealed class CustomerTail
     }
 
     /// <summary>Whether an entry recorded now would land at the end of the timeline.</summary>
-    public bool IsAtEnd(TimelineEntry entry) => LastDate is not { } last || entry.EffectiveDate >= last;
+    public bool IsAtEnd(TimelineEntry entry)
+    {
+        var latest = LastDate;
+        return Follows(ref latest, entry.EffectiveDate);
+    }
+
+    /// <summary>
+    /// Whether this tail is the customer's state just before the stream's event at <paramref name="streamVersion"/>:
+    /// the only state a batch starting there may be projected from.
+    /// </summary>
+    public bool IsJustBefore(long streamVersion) => Version == streamVersion - 1;
 
     /// <summary>The customer after every known entry.</summary>
     public ContractBook Closing()

@@ -99,7 +99,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         {
             // A stored tail lags behind its stream while a replay has not reached the stream's last event
             // (TailMemory.Keep): like a remembered one, it stands only for the state just before the batch.
-            if (loaded.TryGetValue(stream.Key, out var tail) && tail.Version == stream.First().Version - 1)
+            if (loaded.TryGetValue(stream.Key, out var tail) && tail.IsJustBefore(stream.First().Version))
             {
                 tails[stream.Key] = tail;
             }

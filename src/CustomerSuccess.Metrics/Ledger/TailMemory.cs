@@ -77,7 +77,7 @@ internal sealed class TailMemory(int capacity)
             _highestSequence = Math.Max(_highestSequence, last);
             foreach (var stream in streams)
             {
-                if (_tails.Remove(stream.Key, out var tail) && tail.Version == stream.First().Version - 1)
+                if (_tails.Remove(stream.Key, out var tail) && tail.IsJustBefore(stream.First().Version))
                 {
                     taken[stream.Key] = tail;
                 }
