@@ -62,6 +62,14 @@ builder.Services.AddWolverineHttp();
 builder.Services.ConfigureHttpJsonOptions(options => MetricsStore.ConfigureJson(options.SerializerOptions));
 builder.Services.AddProblemDetails();
 
+// No cross-origin reads or writes unless a deployment names the origins (Cors:AllowedOrigins:0, :1, ...).
+var allowedOrigins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+if (allowedOrigins.Length > 0)
+{
+    builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        policy.WithOrigins(allowedOrigins).WithMethods("GET", "POST").WithHeaders("Content-Type")));
+}
+
 var sampleCustomers = builder.Configuration.GetValue<int>("SampleBook:Customers");
 if (sampleCustomers > 0)
 {
@@ -72,6 +80,10 @@ if (sampleCustomers > 0)
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+if (allowedOrigins.Length > 0)
+{
+    app.UseCors();
+}
 app.MapWolverineEndpoints();
 if (embedded is not null)
 {

@@ -1,11 +1,16 @@
 using System.Net;
+using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Ledger;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Text;
 using Npgsql;
 using static CustomerSuccess.Metrics.IntegrationTests.Events;
 
 namespace CustomerSuccess.Metrics.IntegrationTests;
 
-/// <summary>A store whose receipts are missing, as one written by an earlier version is, until it is rebuilt.</summary>
+/// <summary>Stores written by earlier versions, and what a rebuild makes of them.</summary>
 public class UpgradeTests(MetricsApp app) : IClassFixture<MetricsApp>
 {
     [Fact]
@@ -52,5 +57,36 @@ public class UpgradeTests(MetricsApp app) : IClassFixture<MetricsApp>
 
         (await app.PostEventsAsync(upsold)).ShouldBe(HttpStatusCode.OK);
         Assert.Equal(11_000m, (await app.GetAsync("/api/v1/customers/ir?asOf=2024-03-01")).Decimal("arr"));
+    }
+
+    [Fact]
+    public async Task a_store_holding_unrounded_arr_answers_at_every_known_at_after_a_rebuild()
+    {
+        var t = app.Clock.GetCurrentInstant();
+        var recorded = t + Duration.FromDays(1);
+        // Appended as versions that kept 28 decimal places of a 7-month amount recorded it.
+        await using (var session = app.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            var signed = new ContractSigned("ur-1", "ur", "ur-c1", new LocalDate(2024, 1, 15), 0m, null, null, null, new RecurringAmount(1_000m, 7))
+                with { Arr = 12_000m / 7m };
+            session.Events.Append("ur", signed).Events.Single().Timestamp = recorded.ToDateTimeOffset();
+            await session.SaveChangesAsync();
+        }
+
+        (await app.PostEventsAtAsync(t + Duration.FromDays(2), Upsold("ur-2", "ur", "ur-c1", "2024-02-01", 9_000))).ShouldBe(HttpStatusCode.OK);
+        app.Clock.Reset(t + Duration.FromDays(3));
+        var knownAfterSigning = $"asOf=2024-12-31&knownAt={InstantPattern.ExtendedIso.Format(recorded + Duration.FromHours(1))}";
+        Assert.Equal(HttpStatusCode.InternalServerError, (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).Status);
+
+        await app.RunHostCommandAsync("projections", "rebuild");
+
+        Assert.Equal(1_714.29m, (await app.GetAsync($"/api/v1/customers/ur?{knownAfterSigning}")).ShouldBe(HttpStatusCode.OK).Decimal("arr"));
+        Assert.Equal(10_714.29m, (await app.GetAsync("/api/v1/customers/ur?asOf=2024-12-31")).ShouldBe(HttpStatusCode.OK).Decimal("arr"));
+        (await app.GetAsync($"/api/v1/arr?{knownAfterSigning}")).ShouldBe(HttpStatusCode.OK);
+        (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).ShouldBe(HttpStatusCode.OK);
+        (await app.GetAsync("/api/v1/metrics/retention?asOf=2024-12-31")).ShouldBe(HttpStatusCode.OK);
+        var resent = await app.PostEventsAsync(
+            """{"eventId":"ur-1","type":"contract.signed","customerId":"ur","contractId":"ur-c1","effectiveDate":"2024-01-15","recurringAmount":1000,"periodMonths":7}""");
+        Assert.Equal("duplicate", resent.ShouldBe(HttpStatusCode.OK)["results"][0]!["status"]!.GetValue<string>());
     }
 }

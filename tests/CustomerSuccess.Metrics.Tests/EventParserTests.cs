@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Recording;
@@ -49,19 +50,102 @@ public class EventParserTests
     }
 
     [Fact]
-    public void normalisation_keeps_full_precision_until_presentation()
+    public void a_recurring_amount_that_does_not_terminate_is_rounded_half_even_to_six_places()
     {
         var batch = Parse("""{"eventId":"b-1","type":"contract.signed","customerId":"acme","contractId":"acme-1","effectiveDate":"2024-01-15","recurringAmount":1000,"periodMonths":7}""");
 
         var signed = Assert.IsType<ContractSigned>(Assert.Single(batch.Events));
-        Assert.Equal(12_000m / 7m, signed.Arr);
+        Assert.Equal(1_714.285714m, signed.Arr);
+        Assert.Equal(6, signed.Arr.Scale);
+    }
+
+    [Fact]
+    public void every_period_gives_an_arr_within_six_places_rounded_half_even()
+    {
+        decimal[] amounts = [0.000001m, 0.000005m, 1m, 1000m, 123_456.789012m, 999_999_999.999999m, 83_333_333_333.333333m];
+        foreach (var months in Enumerable.Range(1, 120))
+        {
+            foreach (var amount in amounts)
+            {
+                var arr = RecordedArr.FromRecurring(amount, months);
+                var whole = decimal.Floor(amount * 12_000_000m / months);
+                var remainder = amount * 12_000_000m - whole * months;
+                var roundsUp = remainder * 2 > months || (remainder * 2 == months && whole % 2 == 1);
+                var expected = (roundsUp ? whole + 1 : whole) / 1_000_000m;
+
+                Assert.True(arr.Scale <= 6, $"{amount} over {months} months gave {arr}");
+                Assert.Equal(expected, arr);
+            }
+        }
+    }
+
+    [Fact]
+    public void an_event_recorded_before_arr_was_rounded_reads_back_rounded()
+    {
+        var json = """{"eventId":"b-1","customerId":"acme","contractId":"acme-1","effectiveDate":"2024-01-15","arr":1714.2857142857142857142857143,"recurring":{"amount":1000,"periodMonths":7}}""";
+
+        var signed = JsonSerializer.Deserialize<ContractSigned>(json, MetricsStore.ConfigureJson(new JsonSerializerOptions()))!;
+
+        Assert.Equal(1_714.285714m, signed.Arr);
     }
 
     [Fact]
     public void trailing_zeros_do_not_make_a_different_amount()
     {
-        Assert.Equal("12000", EventParser.Normalise(12000.00m).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal("0.5", EventParser.Normalise(0.500m).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("12000", RecordedArr.Normalise(12000.00m).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("0.5", RecordedArr.Normalise(0.500m).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("""{"eventId":"hx83-e","type":"contract.signed","customerId":"acme","contractId":"acme-1","effectiveDate":"2024-03-01","arr":12000,"arr":99999}""", "arr")]
+    [InlineData("""{"eventId":"hx85-e","eventId":"hx85-f","type":"contract.signed","customerId":"acme","contractId":"acme-1","effectiveDate":"2024-03-01","arr":1}""", "eventId")]
+    [InlineData("""{"eventId":"b-1","type":"contract.signed","customerId":"acme","contractId":"acme-1","effectiveDate":"2024-03-01","arr":1,"customer":{"name":"a","name":"b"}}""", "customer.name")]
+    [InlineData("""[{"eventId":"b-1","type":"contract.merged","type":"contract.signed"}]""", "[0].type")]
+    public void a_field_given_twice_is_refused_naming_it(string json, string field)
+    {
+        var batch = Parse(json);
+
+        Assert.Empty(batch.Events);
+        Assert.Contains("more than once", Assert.Contains(field, batch.Errors).Single());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xff, 0xfe })]
+    [InlineData(new byte[] { 0xc3 })]
+    public void invalid_utf8_in_a_value_is_refused_naming_the_field(byte[] bad)
+    {
+        var head = Encoding.UTF8.GetBytes("""{"eventId":"b-1","type":"contract.churned","customerId":"ac""");
+        var tail = Encoding.UTF8.GetBytes("""me","contractId":"acme-1","effectiveDate":"2024-03-01"}""");
+
+        var batch = EventParser.Parse(JsonDocument.Parse(new ReadOnlyMemory<byte>([.. head, .. bad, .. tail])).RootElement);
+
+        Assert.Contains("not valid text", Assert.Contains("customerId", batch.Errors).Single());
+    }
+
+    [Fact]
+    public void an_unpaired_surrogate_is_refused_naming_the_field()
+    {
+        var batch = Parse("""{"eventId":"hx19\ud800","type":"contract.churned","customerId":"acme","contractId":"acme-1","effectiveDate":"2024-03-01"}""");
+
+        Assert.Contains("not valid text", Assert.Contains("eventId", batch.Errors).Single());
+    }
+
+    [Fact]
+    public void an_invalid_field_name_is_refused_naming_the_event()
+    {
+        var batch = Parse("""[{"eventId":"b-1","type":"contract.churned","customerId":"acme","contractId":"acme-1","effectiveDate":"2024-03-01","\udc00":1}]""");
+
+        Assert.Contains("field 6", Assert.Contains("[0]", batch.Errors).Single());
+    }
+
+    [Theory]
+    [InlineData("mt_tombstone")]
+    [InlineData("MT_anything")]
+    public void a_customer_id_the_store_keeps_for_itself_is_refused(string customerId)
+    {
+        var batch = Parse($$"""{"eventId":"b-1","type":"contract.signed","customerId":"{{customerId}}","contractId":"acme-1","effectiveDate":"2024-03-01","arr":1}""");
+
+        Assert.Contains("mt_", Assert.Contains("customerId", batch.Errors).Single());
     }
 
     [Theory]

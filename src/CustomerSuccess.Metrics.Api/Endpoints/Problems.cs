@@ -23,6 +23,13 @@ public static class Problems
             detail: detail,
             type: "https://httpstatuses.io/413");
 
+    public static IResult UnsupportedMediaType(string detail) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "The request body must be JSON",
+            detail: detail,
+            type: "https://httpstatuses.io/415");
+
     public static IResult NotFound(string field, string detail) =>
         Results.Problem(
             statusCode: StatusCodes.Status404NotFound,

@@ -1,5 +1,6 @@
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Periods;
+using CustomerSuccess.Metrics.Recording;
 using NodaTime;
 using NodaTime.Text;
 
@@ -8,6 +9,9 @@ namespace CustomerSuccess.Metrics.Api.Endpoints;
 /// <summary>Reads the common query parameters of every figure endpoint, collecting an error per bad field.</summary>
 public sealed class ReadParameters(IQueryCollection query)
 {
+    /// <summary>No event can have been recorded earlier; later instants, however far ahead, are answered as known now.</summary>
+    public static readonly Instant EarliestInstant = NodaTime.Instant.FromUnixTimeSeconds(0);
+
     private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, string[]> Errors => _errors;
@@ -29,6 +33,12 @@ public sealed class ReadParameters(IQueryCollection query)
             return null;
         }
 
+        if (result.Value < EventParser.EarliestDate || result.Value > EventParser.LatestDate)
+        {
+            _errors[name] = [$"must be between {EventParser.EarliestDate:yyyy-MM-dd} and {EventParser.LatestDate:yyyy-MM-dd}, the dates events may carry"];
+            return null;
+        }
+
         return result.Value;
     }
 
@@ -44,6 +54,12 @@ public sealed class ReadParameters(IQueryCollection query)
         if (!result.Success)
         {
             _errors[name] = ["must be an ISO-8601 UTC instant such as 2025-04-05T00:00:00Z"];
+            return null;
+        }
+
+        if (result.Value < EarliestInstant)
+        {
+            _errors[name] = [$"must not be before {EarliestInstant}; nothing was recorded before then"];
             return null;
         }
 

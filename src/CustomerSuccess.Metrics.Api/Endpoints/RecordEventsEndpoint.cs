@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Net.Http.Headers;
 using CustomerSuccess.Metrics.Recording;
 using Wolverine.Http;
 
@@ -14,6 +15,12 @@ public static class RecordEventsEndpoint
     [WolverinePost("/api/v1/events")]
     public static async Task<IResult> Post(HttpRequest request, RecordEvents recorder, CancellationToken cancellation)
     {
+        if (!IsJson(request.ContentType))
+        {
+            return Problems.UnsupportedMediaType(
+                $"send the body as application/json (or a +json type); this request's content type is '{request.ContentType ?? "none"}'");
+        }
+
         if (request.ContentLength > MaxBodyBytes)
         {
             return TooLarge();
@@ -70,6 +77,24 @@ public static class RecordEventsEndpoint
 
             return Results.Ok(new RecordEventsResponse(outcome.Results, outcome.RecordedAt));
         }
+    }
+
+    /// <summary>
+    /// Only JSON is read. A browser may send text/plain or form bodies from any page without asking the server first;
+    /// refusing them keeps other sites' pages from recording events through a visitor's browser.
+    /// </summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !media.MediaType.HasValue)
+        {
+            return false;
+        }
+
+        var type = media.MediaType.Value;
+        var charset = media.Charset.ToString();
+        return (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+               && (charset.Length == 0 || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
     }
 
     private static IResult TooLarge() =>

@@ -25,11 +25,19 @@ public sealed record RecurringAmount(decimal Amount, int PeriodMonths);
 
 public sealed record ContractSigned(
     string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, decimal Arr,
-    LocalDate? TermEndDate, string? Product, CustomerDetails? Customer, RecurringAmount? Recurring) : IContractEvent;
+    LocalDate? TermEndDate, string? Product, CustomerDetails? Customer, RecurringAmount? Recurring) : IContractEvent
+{
+    /// <summary>Rounded when read, so that events recorded before ARR was rounded project like those recorded since.</summary>
+    public decimal Arr { get; init; } = RecordedArr.Round(Arr);
+}
 
 public sealed record ContractCrossSold(
     string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, decimal Arr,
-    LocalDate? TermEndDate, string? Product, CustomerDetails? Customer, RecurringAmount? Recurring) : IContractEvent;
+    LocalDate? TermEndDate, string? Product, CustomerDetails? Customer, RecurringAmount? Recurring) : IContractEvent
+{
+    /// <summary>Rounded when read, so that events recorded before ARR was rounded project like those recorded since.</summary>
+    public decimal Arr { get; init; } = RecordedArr.Round(Arr);
+}
 
 public sealed record ContractUpsold(
     string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, decimal ArrIncrease,
@@ -41,7 +49,11 @@ public sealed record ContractDownsold(
 
 public sealed record ContractRenewed(
     string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, decimal Arr,
-    LocalDate TermEndDate, CustomerDetails? Customer, RecurringAmount? Recurring) : IContractEvent;
+    LocalDate TermEndDate, CustomerDetails? Customer, RecurringAmount? Recurring) : IContractEvent
+{
+    /// <summary>Rounded when read, so that events recorded before ARR was rounded project like those recorded since.</summary>
+    public decimal Arr { get; init; } = RecordedArr.Round(Arr);
+}
 
 public sealed record ContractChurned(
     string EventId, string CustomerId, string ContractId, LocalDate EffectiveDate, string? Reason,

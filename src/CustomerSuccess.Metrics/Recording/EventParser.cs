@@ -23,12 +23,15 @@ public static partial class EventParser
     public const int MaxIdLength = 128;
     public const int MaxTextLength = 500;
     public static readonly decimal MaxAmount = 1_000_000_000_000m;
-    public const int MaxDecimalPlaces = 6;
+    public const int MaxDecimalPlaces = RecordedArr.DecimalPlaces;
     public static readonly LocalDate EarliestDate = new(1970, 1, 1);
     public static readonly LocalDate LatestDate = new(2199, 12, 31);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:@-]*$")]
     private static partial Regex IdPattern();
+
+    /// <summary>A customer id is the id of its event stream; the store names its own streams with this prefix.</summary>
+    public const string ReservedCustomerIdPrefix = "mt_";
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex CategoryPattern();
@@ -89,6 +92,11 @@ public static partial class EventParser
         }
 
         var reader = new FieldReader(element, path, errors);
+        if (!reader.HasDistinctValidNames())
+        {
+            return null;
+        }
+
         var eventId = reader.Id("eventId", required: true);
         var type = reader.Text("type", required: true, maxLength: 64);
         if (type is null)
@@ -208,7 +216,7 @@ public static partial class EventParser
     }
 
     private static (string? CustomerId, string? ContractId, LocalDate? Effective, CustomerDetails? Customer) ReadContractCommon(FieldReader reader) =>
-        (reader.Id("customerId", required: true),
+        (reader.CustomerId("customerId"),
          reader.Id("contractId", required: true),
          reader.Date("effectiveDate", required: true),
          reader.Customer("customer"));
@@ -237,7 +245,7 @@ public static partial class EventParser
             return (null, null);
         }
 
-        var arr = Normalise(amount.Value * 12m / months.Value);
+        var arr = RecordedArr.FromRecurring(amount.Value, months.Value);
         if (arr > MaxAmount)
         {
             reader.Error("recurringAmount", $"normalises to an ARR above the limit of {MaxAmount:N0}");
@@ -246,9 +254,6 @@ public static partial class EventParser
 
         return (arr, new RecurringAmount(amount.Value, months.Value));
     }
-
-    /// <summary>Drops trailing zeros so that 12000 and 12000.00 are the same amount everywhere.</summary>
-    public static decimal Normalise(decimal value) => value / 1.0000000000000000000000000000m;
 
     private static void Add(Dictionary<string, List<string>> errors, string key, string message)
     {
@@ -266,6 +271,46 @@ public static partial class EventParser
         private bool _hasErrors;
 
         public bool HasErrors => _hasErrors;
+
+        /// <summary>
+        /// Refuses an object that names a field twice (readers disagree on which value wins, and the eventId would be
+        /// ambiguous) or names one in text that is not valid Unicode.
+        /// </summary>
+        public bool HasDistinctValidNames()
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!TryReadText(() => property.Name, out var name))
+                {
+                    _hasErrors = true;
+                    Add(errors, path.TrimEnd('.'), $"the name of field {index + 1} is not valid text: invalid UTF-8 or an unpaired surrogate");
+                }
+                else if (!seen.Add(name))
+                {
+                    Error(name, "is given more than once; send each field once");
+                }
+
+                index++;
+            }
+
+            return !_hasErrors;
+        }
+
+        private static bool TryReadText(Func<string> read, out string text)
+        {
+            try
+            {
+                text = read();
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                text = "";
+                return false;
+            }
+        }
 
         public bool Has(string name) =>
             element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
@@ -323,7 +368,12 @@ public static partial class EventParser
                 return null;
             }
 
-            var text = value.GetString()!;
+            if (!TryReadText(() => value.GetString()!, out var text))
+            {
+                Error(name, "is not valid text: invalid UTF-8 or an unpaired surrogate");
+                return null;
+            }
+
             if (string.IsNullOrWhiteSpace(text))
             {
                 Error(name, "must not be blank");
@@ -349,6 +399,18 @@ public static partial class EventParser
             }
 
             return text;
+        }
+
+        public string? CustomerId(string name)
+        {
+            var id = Id(name, required: true);
+            if (id is not null && id.StartsWith(ReservedCustomerIdPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                Error(name, $"must not begin with '{ReservedCustomerIdPrefix}', which the event store keeps for its own streams");
+                return null;
+            }
+
+            return id;
         }
 
         public LocalDate? Date(string name, bool required)
@@ -400,7 +462,7 @@ public static partial class EventParser
                 return null;
             }
 
-            amount = Normalise(amount);
+            amount = RecordedArr.Normalise(amount);
             if (amount.Scale > MaxDecimalPlaces)
             {
                 Error(name, $"must have at most {MaxDecimalPlaces} decimal places");
@@ -446,6 +508,12 @@ public static partial class EventParser
             }
 
             var nested = new FieldReader(value, path + name + ".", errors);
+            if (!nested.HasDistinctValidNames())
+            {
+                _hasErrors = true;
+                return null;
+            }
+
             var customerName = nested.Text("name", required: false, maxLength: 200);
             var segment = nested.Text("segment", required: false, maxLength: 32);
             if (segment is not null && !Segments.IsKnown(segment))

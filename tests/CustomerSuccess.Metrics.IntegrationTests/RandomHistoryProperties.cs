@@ -8,19 +8,28 @@ namespace CustomerSuccess.Metrics.IntegrationTests;
 /// <summary>
 /// Random valid histories (several contracts per customer, same-day netting, churn then reactivation,
 /// backdated upsells, voids) recorded in knowledge steps. Every figure is checked against a plain
-/// computation from the definitions in metrics.md, made here without the engine's code.
+/// computation from the definitions, made here without the engine's code. ARR arrives in every form a
+/// publisher may send it: as <c>arr</c> or as <c>recurringAmount</c> over 1 to 120 months, in whole
+/// thousands, with six decimal places, and up to the largest amount allowed.
 /// </summary>
-public class RandomHistoryPropertyTests(MetricsApp app) : IClassFixture<MetricsApp>
+public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryProperties.Amounts amounts, int seed)
 {
     private sealed record Published(string Json, string EventId, string Customer, string? Contract, LocalDate Date, string Kind, decimal Amount, string? Voids);
 
     private static readonly LocalDate FirstDay = new(2023, 1, 1);
 
+    /// <summary>How amounts are drawn: whole thousands sent as arr, or every form and size a publisher may send.</summary>
+    public enum Amounts
+    {
+        WholeThousands,
+        EveryForm,
+    }
+
     [Fact]
     public async Task figures_agree_with_the_definitions_and_never_change_for_an_earlier_knownAt()
     {
-        var random = new Random(20250405);
-        var steps = Generate(random, customers: 40, knowledgeSteps: 5);
+        var random = new Random(seed);
+        var steps = Generate(random, amounts, customers: 40, knowledgeSteps: 5);
         var answered = new List<(string Query, string Body)>();
         var instant = app.Clock.GetCurrentInstant() + Duration.FromDays(1);
 
@@ -55,10 +64,12 @@ public class RandomHistoryPropertyTests(MetricsApp app) : IClassFixture<MetricsA
 
         var arrBefore = ArrByCustomer(known, from.PlusDays(-1));
         var arrAtEnd = ArrByCustomer(known, to);
-        Assert.Equal(arrBefore.Values.Sum(), B("openingArr"));
-        Assert.Equal(arrAtEnd.Values.Sum(), B("closingArr"));
-        Assert.Equal(B("closingArr"),
-            B("openingArr") + B("newArr") + B("reactivationArr") + B("expansionArr") - B("contractionArr") - B("churnArr"));
+        Assert.Equal(Money(arrBefore.Values.Sum()), B("openingArr"));
+        Assert.Equal(Money(arrAtEnd.Values.Sum()), B("closingArr"));
+        // Each figure is rounded to the cent on its own, so the presented parts may miss the presented total by up to
+        // half a cent each; with whole amounts they reconcile exactly.
+        var reconciled = B("openingArr") + B("newArr") + B("reactivationArr") + B("expansionArr") - B("contractionArr") - B("churnArr");
+        Assert.InRange(Math.Abs(B("closingArr") - reconciled), 0m, 0.03m);
 
         var retentionQuery = $"/api/v1/metrics/retention?{range}";
         var retention = (await app.GetAsync(retentionQuery)).ShouldBe(HttpStatusCode.OK);
@@ -80,11 +91,48 @@ public class RandomHistoryPropertyTests(MetricsApp app) : IClassFixture<MetricsA
         var arrQuery = $"/api/v1/arr?asOf={to:yyyy-MM-dd}&knownAt={knownAt}";
         var arr = (await app.GetAsync(arrQuery)).ShouldBe(HttpStatusCode.OK);
         Assert.Equal(arrAtEnd.Count(c => c.Value > 0m), arr["activeCustomers"].GetValue<int>());
+        Assert.Equal(Money(arrAtEnd.Values.Sum()), arr.Decimal("arr"));
+        Assert.Equal(Money(arrAtEnd.Values.Sum() / 12m), arr.Decimal("mrr"));
 
         return (bridgeQuery, (await app.GetAsync(bridgeQuery)).Text);
     }
 
     private static decimal Round(decimal rate) => Math.Round(rate, 6, MidpointRounding.ToEven);
+
+    private static decimal Money(decimal amount) => Math.Round(amount, 2, MidpointRounding.ToEven);
+
+    private const decimal Largest = 1_000_000_000_000m;
+
+    /// <summary>An amount of the chosen kind, never above <paramref name="atMost"/>.</summary>
+    private static decimal Draw(Random random, Amounts amounts, decimal atMost)
+    {
+        var drawn = amounts == Amounts.WholeThousands ? random.Next(1, 50) * 1_000m : random.Next(4) switch
+        {
+            0 => random.Next(1, 50) * 1_000m,
+            1 => random.NextInt64(1, 100_000_000_000) / 1_000_000m,
+            2 => Largest - random.Next(0, 1_000_000) / 1_000_000m,
+            _ => random.NextInt64(1, 1_000_000_000_000_000) / 1_000_000m,
+        };
+        return Math.Min(drawn, atMost);
+    }
+
+    /// <summary>An opening or renewal ARR, sent as arr or as a recurring amount over 1 to 120 months; the ARR it means.</summary>
+    private static (string Field, decimal Arr) DrawArr(Random random, Amounts amounts)
+    {
+        if (amounts == Amounts.WholeThousands || random.Next(3) == 0)
+        {
+            var arr = Draw(random, amounts, Largest);
+            return ($"\"arr\":{arr}", arr);
+        }
+
+        var months = random.Next(1, 121);
+        var amount = Draw(random, amounts, Math.Floor(Largest * months / 12m));
+        return ($"\"recurringAmount\":{amount},\"periodMonths\":{months}", Math.Round(amount * 12m / months, 6, MidpointRounding.ToEven));
+    }
+
+    /// <summary>Event JSON with its ARR sent in the drawn form instead of as arr.</summary>
+    private static string WithArr(string json, decimal placeholder, string field) =>
+        json.Replace($"\"arr\":{placeholder}", field, StringComparison.Ordinal);
 
     /// <summary>ARR per customer at the end of a day, straight from the definitions: replay in effective order.</summary>
     private static Dictionary<string, decimal> ArrByCustomer(List<Published> known, LocalDate asOf)
@@ -108,7 +156,7 @@ public class RandomHistoryPropertyTests(MetricsApp app) : IClassFixture<MetricsA
     }
 
     /// <summary>Valid histories, split into knowledge steps; some upsells arrive late (backdated) and some are voided later.</summary>
-    private static List<List<Published>> Generate(Random random, int customers, int knowledgeSteps)
+    private static List<List<Published>> Generate(Random random, Amounts amounts, int customers, int knowledgeSteps)
     {
         var steps = Enumerable.Range(0, knowledgeSteps).Select(_ => new List<Published>()).ToList();
         for (var c = 0; c < customers; c++)
@@ -126,13 +174,13 @@ public class RandomHistoryPropertyTests(MetricsApp app) : IClassFixture<MetricsA
             void Sign(bool crossSell)
             {
                 var contract = $"{customer}-c{++contracts}";
-                var arr = random.Next(1, 50) * 1_000m;
+                var (field, arr) = DrawArr(random, amounts);
                 var id = Id();
                 open[contract] = arr;
                 withoutUpsells[contract] = arr;
-                timeline.Add(new Published(crossSell ? CrossSold(id, customer, contract, $"{day:yyyy-MM-dd}", arr)
-                    : Signed(id, customer, contract, $"{day:yyyy-MM-dd}", arr, random.Next(3) switch { 0 => "smb", 1 => "mid_market", _ => "enterprise" }),
-                    id, customer, contract, day, "open", arr, null));
+                var json = crossSell ? CrossSold(id, customer, contract, $"{day:yyyy-MM-dd}", 1m)
+                    : Signed(id, customer, contract, $"{day:yyyy-MM-dd}", 1m, random.Next(3) switch { 0 => "smb", 1 => "mid_market", _ => "enterprise" });
+                timeline.Add(new Published(WithArr(json, 1m, field), id, customer, contract, day, "open", arr, null));
             }
 
             Sign(crossSell: false);
@@ -154,21 +202,24 @@ public class RandomHistoryPropertyTests(MetricsApp app) : IClassFixture<MetricsA
                         Sign(crossSell: true);
                         break;
                     case 1:
-                        var increase = random.Next(1, 10) * 500m;
+                        var increase = amounts == Amounts.WholeThousands ? random.Next(1, 10) * 500m : Draw(random, amounts, Largest);
                         open[contract] += increase;
                         timeline.Add(new Published(Upsold(id, customer, contract, date, increase), id, customer, contract, day, "up", increase, null));
                         break;
                     case 2 when withoutUpsells[contract] >= 2_000m:
-                        var decrease = Math.Floor(withoutUpsells[contract] / 2_000m) * 1_000m;
+                        var decrease = amounts == Amounts.WholeThousands
+                            ? Math.Floor(withoutUpsells[contract] / 2_000m) * 1_000m
+                            : Math.Round(withoutUpsells[contract] / 2m, 6, MidpointRounding.ToZero);
                         open[contract] -= decrease;
                         withoutUpsells[contract] -= decrease;
                         timeline.Add(new Published(Downsold(id, customer, contract, date, decrease), id, customer, contract, day, "down", decrease, null));
                         break;
                     case 3:
-                        var renewed = random.Next(1, 60) * 1_000m;
+                        var (renewalField, renewed) = DrawArr(random, amounts);
                         open[contract] = renewed;
                         withoutUpsells[contract] = renewed;
-                        timeline.Add(new Published(Renewed(id, customer, contract, date, renewed, $"{day.PlusYears(1):yyyy-MM-dd}"), id, customer, contract, day, "renew", renewed, null));
+                        var renewal = WithArr(Renewed(id, customer, contract, date, 1m, $"{day.PlusYears(1):yyyy-MM-dd}"), 1m, renewalField);
+                        timeline.Add(new Published(renewal, id, customer, contract, day, "renew", renewed, null));
                         break;
                     default:
                         open.Remove(contract);
@@ -196,3 +247,9 @@ public class RandomHistoryPropertyTests(MetricsApp app) : IClassFixture<MetricsA
         return steps;
     }
 }
+
+public class RandomHistoryInWholeThousandsTests(MetricsApp app)
+    : RandomHistoryProperties(app, Amounts.WholeThousands, 20250405), IClassFixture<MetricsApp>;
+
+public class RandomHistoryInEveryFormTests(MetricsApp app)
+    : RandomHistoryProperties(app, Amounts.EveryForm, 20261127), IClassFixture<MetricsApp>;
