@@ -1,5 +1,7 @@
 using CustomerSuccess.Metrics;
+using System.Text.Json.Serialization;
 using CustomerSuccess.Metrics.Api;
+using CustomerSuccess.Metrics.Api.Endpoints;
 using CustomerSuccess.Metrics.Api.Hosting;
 using CustomerSuccess.Metrics.Arr;
 using CustomerSuccess.Metrics.Audit;
@@ -59,7 +61,12 @@ builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataS
 
 builder.Host.UseWolverine(options => options.Durability.Mode = DurabilityMode.Solo);
 builder.Services.AddWolverineHttp();
-builder.Services.ConfigureHttpJsonOptions(options => MetricsStore.ConfigureJson(options.SerializerOptions));
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    MetricsStore.ConfigureJson(options.SerializerOptions);
+    // A figure that has no value is sent as null (with its note), never left out.
+    options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+});
 builder.Services.AddProblemDetails();
 
 // No cross-origin reads or writes unless a deployment names the origins (Cors:AllowedOrigins:0, :1, ...).
@@ -84,7 +91,7 @@ if (allowedOrigins.Length > 0)
 {
     app.UseCors();
 }
-app.MapWolverineEndpoints();
+app.MapWolverineEndpoints(options => options.AddMiddleware(typeof(FigureRequestReader)));
 if (embedded is not null)
 {
     app.Lifetime.ApplicationStopped.Register(embedded.Dispose);

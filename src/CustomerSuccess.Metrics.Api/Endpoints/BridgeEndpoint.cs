@@ -1,19 +1,22 @@
+using System.Text.Json.Serialization;
 using CustomerSuccess.Metrics.Bridge;
-using CustomerSuccess.Metrics.Knowledge;
 using NodaTime;
 using Wolverine.Http;
 
 namespace CustomerSuccess.Metrics.Api.Endpoints;
 
+/// <summary>One period of the bridge; the transfers are given only for a segment, whose bridge they reconcile.</summary>
 public sealed record BridgeView(
-    LocalDate From, LocalDate To, decimal OpeningArr, decimal NewArr, decimal ReactivationArr, decimal ExpansionArr,
-    decimal ContractionArr, decimal ChurnArr, decimal? TransferInArr, decimal? TransferOutArr, decimal ClosingArr)
+    LocalDate From, LocalDate To, [property: Money] decimal OpeningArr, [property: Money] decimal NewArr,
+    [property: Money] decimal ReactivationArr, [property: Money] decimal ExpansionArr, [property: Money] decimal ContractionArr,
+    [property: Money] decimal ChurnArr,
+    [property: Money, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? TransferInArr,
+    [property: Money, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? TransferOutArr,
+    [property: Money] decimal ClosingArr)
 {
-    public static BridgeView Present(BridgeEntry e, bool withTransfers) => new(
-        e.From, e.To, Presentation.Money(e.OpeningArr), Presentation.Money(e.NewArr), Presentation.Money(e.ReactivationArr),
-        Presentation.Money(e.ExpansionArr), Presentation.Money(e.ContractionArr), Presentation.Money(e.ChurnArr),
-        withTransfers ? Presentation.Money(e.TransferInArr) : null, withTransfers ? Presentation.Money(e.TransferOutArr) : null,
-        Presentation.Money(e.ClosingArr));
+    public static BridgeView Of(BridgeEntry e, bool withTransfers) => new(
+        e.From, e.To, e.OpeningArr, e.NewArr, e.ReactivationArr, e.ExpansionArr, e.ContractionArr, e.ChurnArr,
+        withTransfers ? e.TransferInArr : null, withTransfers ? e.TransferOutArr : null, e.ClosingArr);
 }
 
 public sealed record BridgeResponse(
@@ -24,23 +27,12 @@ public sealed record BridgeResponse(
 public static class BridgeEndpoint
 {
     [WolverineGet("/api/v1/metrics/bridge")]
-    public static async Task<IResult> Get(
-        HttpRequest request, ArrBridge bridge, RecordingClock recordingClock, ReportingOptions reporting, CancellationToken cancellation)
+    [AcceptsQuery(QueryParameter.From, QueryParameter.To, QueryParameter.Interval, QueryParameter.KnownAt, QueryParameter.Segment)]
+    public static async Task<BridgeResponse> Get(FigureRequest request, ArrBridge bridge, ReportingOptions reporting, CancellationToken cancellation)
     {
-        var parameters = new ReadParameters(request.Query);
-        var (from, to) = parameters.Range();
-        var interval = parameters.Interval(null, from, to, ArrSeriesEndpoint.MaxPeriods);
-        var requestedKnownAt = parameters.Instant("knownAt");
-        var segment = parameters.Segment();
-        if (!parameters.IsValid)
-        {
-            return Problems.Invalid(parameters.Errors);
-        }
-
-        var knownAt = await recordingClock.SettleAsync(requestedKnownAt, cancellation);
-        var figures = await bridge.QueryAsync(from, to, interval, knownAt, segment, cancellation);
-        var withTransfers = segment is not null;
-        return Results.Ok(new BridgeResponse(from, to, interval?.ToString().ToLowerInvariant(), knownAt, segment, reporting.Currency,
-            figures.Entries.Select(e => BridgeView.Present(e, withTransfers)).ToList(), BridgeView.Present(figures.Summary, withTransfers)));
+        var figures = await bridge.QueryAsync(request.From, request.To, request.Interval, request.KnownAt, request.Segment, cancellation);
+        var withTransfers = request.Segment is not null;
+        return new BridgeResponse(request.From, request.To, request.Interval?.ToString().ToLowerInvariant(), request.KnownAt, request.Segment,
+            reporting.Currency, [.. figures.Entries.Select(e => BridgeView.Of(e, withTransfers))], BridgeView.Of(figures.Summary, withTransfers));
     }
 }

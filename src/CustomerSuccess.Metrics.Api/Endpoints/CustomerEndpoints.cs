@@ -1,13 +1,15 @@
 using CustomerSuccess.Metrics.Customers;
-using CustomerSuccess.Metrics.Knowledge;
 using NodaTime;
 using Wolverine.Http;
 
 namespace CustomerSuccess.Metrics.Api.Endpoints;
 
+public sealed record ContractEntry(
+    string ContractId, [property: Money] decimal Arr, LocalDate? TermEndDate, string Status, string? Product, LocalDate OpenedOn, LocalDate? ChurnedOn);
+
 public sealed record CustomerResponse(
-    string CustomerId, LocalDate AsOf, Instant KnownAt, string Status, decimal Arr, decimal Mrr, string Currency,
-    string? Name, string? Segment, string? Csm, IReadOnlyList<ContractView> Contracts);
+    string CustomerId, LocalDate AsOf, Instant KnownAt, string Status, [property: Money] decimal Arr, [property: Money] decimal Mrr,
+    string Currency, string? Name, string? Segment, string? Csm, IReadOnlyList<ContractEntry> Contracts);
 
 public sealed record CustomerEventsResponse(string CustomerId, IReadOnlyList<HistoryItem> Events);
 
@@ -15,28 +17,19 @@ public sealed record CustomerEventsResponse(string CustomerId, IReadOnlyList<His
 public static class CustomerEndpoints
 {
     [WolverineGet("/api/v1/customers/{customerId}")]
+    [AcceptsQuery(QueryParameter.AsOf, QueryParameter.KnownAt)]
     public static async Task<IResult> Get(
-        string customerId, HttpRequest request, CustomerAsOf customers, RecordingClock recordingClock, IClock clock,
-        ReportingOptions reporting, CancellationToken cancellation)
+        string customerId, FigureRequest request, CustomerAsOf customers, ReportingOptions reporting, CancellationToken cancellation)
     {
-        var parameters = new ReadParameters(request.Query);
-        var asOf = parameters.Date("asOf") ?? clock.GetCurrentInstant().InUtc().Date;
-        var requestedKnownAt = parameters.Instant("knownAt");
-        if (!parameters.IsValid)
-        {
-            return Problems.Invalid(parameters.Errors);
-        }
-
-        var knownAt = await recordingClock.SettleAsync(requestedKnownAt, cancellation);
-        var view = await customers.QueryAsync(customerId, asOf, knownAt, cancellation);
+        var view = await customers.QueryAsync(customerId, request.AsOf, request.KnownAt, cancellation);
         if (view is null)
         {
-            return Problems.NotFound("customerId", $"no events are recorded for customer '{customerId}' as known at {knownAt}");
+            return Problems.NotFound("customerId", $"no events are recorded for customer '{customerId}' as known at {request.KnownAt}");
         }
 
-        var contracts = view.Contracts.Select(c => c with { Arr = Presentation.Money(c.Arr) }).ToList();
-        return Results.Ok(new CustomerResponse(view.CustomerId, asOf, knownAt, view.Status, Presentation.Money(view.Arr),
-            Presentation.Money(view.Arr / 12m), reporting.Currency, view.Name, view.Segment, view.Csm, contracts));
+        return Results.Ok(new CustomerResponse(view.CustomerId, request.AsOf, request.KnownAt, view.Status, view.Arr, view.Arr / 12m,
+            reporting.Currency, view.Name, view.Segment, view.Csm,
+            [.. view.Contracts.Select(c => new ContractEntry(c.ContractId, c.Arr, c.TermEndDate, c.Status, c.Product, c.OpenedOn, c.ChurnedOn))]));
     }
 
     [WolverineGet("/api/v1/customers/{customerId}/events")]

@@ -1,4 +1,5 @@
 using CustomerSuccess.Metrics.Recording;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CustomerSuccess.Metrics.Api.Endpoints;
 
@@ -12,6 +13,16 @@ public static class Problems
             detail: detail ?? "See errors for each field at fault. Nothing was recorded.",
             type: "https://httpstatuses.io/400",
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    /// <summary>A read that cannot be answered as asked; reads record nothing, so the detail says only what to fix.</summary>
+    public static ProblemDetails InvalidQuery(IReadOnlyDictionary<string, string[]> errors) => new()
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = "The request is not valid",
+        Detail = "See errors for each query parameter at fault.",
+        Type = "https://httpstatuses.io/400",
+        Extensions = { ["errors"] = errors },
+    };
 
     public static IResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });

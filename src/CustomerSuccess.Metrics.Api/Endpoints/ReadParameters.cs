@@ -18,6 +18,26 @@ public sealed class ReadParameters(IQueryCollection query)
 
     public bool IsValid => _errors.Count == 0;
 
+    public bool Has(string name) => query.ContainsKey(name);
+
+    /// <summary>Refuses every parameter not in <paramref name="accepted"/>, naming the ones that are.</summary>
+    public void RefuseOthers(IReadOnlyList<QueryParameter> accepted)
+    {
+        var names = accepted.Select(NameOf).ToList();
+        var expected = names.Count == 0 ? "this endpoint takes no query parameters" : $"accepted: {string.Join(", ", names)}";
+        foreach (var key in query.Keys.Where(k => !names.Contains(k, StringComparer.Ordinal)))
+        {
+            _errors[key] = [$"is not a parameter of this endpoint ({expected})"];
+        }
+    }
+
+    public static string NameOf(QueryParameter parameter) => parameter switch
+    {
+        QueryParameter.AsOf => "asOf",
+        QueryParameter.KnownAt => "knownAt",
+        _ => parameter.ToString().ToLowerInvariant(),
+    };
+
     public LocalDate? Date(string name)
     {
         var text = Single(name);

@@ -1,4 +1,3 @@
-using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Retention;
 using NodaTime;
 using Wolverine.Http;
@@ -6,9 +5,10 @@ using Wolverine.Http;
 namespace CustomerSuccess.Metrics.Api.Endpoints;
 
 public sealed record RetentionResponse(
-    LocalDate From, LocalDate To, Instant KnownAt, string? Segment, string Currency, int CohortCustomers, decimal OpeningArr,
-    decimal? GrossRenewalRate, decimal? NetRenewalRate, decimal? LogoRetention, decimal? LogoChurnRate, decimal? ExpansionRate,
-    decimal? ContractionRate, decimal? RevenueChurnRate, decimal? QuickRatio, IReadOnlyList<string> Notes);
+    LocalDate From, LocalDate To, Instant KnownAt, string? Segment, string Currency, int CohortCustomers, [property: Money] decimal OpeningArr,
+    [property: Rate] decimal? GrossRenewalRate, [property: Rate] decimal? NetRenewalRate, [property: Rate] decimal? LogoRetention,
+    [property: Rate] decimal? LogoChurnRate, [property: Rate] decimal? ExpansionRate, [property: Rate] decimal? ContractionRate,
+    [property: Rate] decimal? RevenueChurnRate, [property: Rate] decimal? QuickRatio, IReadOnlyList<string> Notes);
 
 /// <summary>
 /// GET /api/v1/metrics/retention: gross and net renewal rate, logo retention and churn, expansion, contraction
@@ -17,25 +17,13 @@ public sealed record RetentionResponse(
 public static class RetentionEndpoint
 {
     [WolverineGet("/api/v1/metrics/retention")]
-    public static async Task<IResult> Get(
-        HttpRequest request, RetentionRates rates, RecordingClock recordingClock, ReportingOptions reporting, CancellationToken cancellation)
+    [AcceptsQuery(QueryParameter.AsOf, QueryParameter.From, QueryParameter.To, QueryParameter.KnownAt, QueryParameter.Segment)]
+    public static async Task<RetentionResponse> Get(
+        FigureRequest request, RetentionRates rates, ReportingOptions reporting, CancellationToken cancellation)
     {
-        var parameters = new ReadParameters(request.Query);
-        var trailingTwelveMonthsTo = request.Query.ContainsKey("from") || request.Query.ContainsKey("to") ? null : parameters.Date("asOf");
-        var (from, to) = trailingTwelveMonthsTo is { } asOf ? (asOf.PlusYears(-1).PlusDays(1), asOf) : parameters.Range();
-        var requestedKnownAt = parameters.Instant("knownAt");
-        var segment = parameters.Segment();
-        if (!parameters.IsValid)
-        {
-            return Problems.Invalid(parameters.Errors);
-        }
-
-        var knownAt = await recordingClock.SettleAsync(requestedKnownAt, cancellation);
-        var f = await rates.QueryAsync(from, to, knownAt, segment, cancellation);
-        decimal? Rate(decimal? value) => value is { } v ? Presentation.Rate(v) : null;
-        return Results.Ok(new RetentionResponse(from, to, knownAt, segment, reporting.Currency, f.CohortCustomers,
-            Presentation.Money(f.OpeningArr), Rate(f.GrossRenewalRate), Rate(f.NetRenewalRate), Rate(f.LogoRetention),
-            Rate(f.LogoChurnRate), Rate(f.ExpansionRate), Rate(f.ContractionRate), Rate(f.RevenueChurnRate), Rate(f.QuickRatio),
-            f.Notes));
+        var f = await rates.QueryAsync(request.From, request.To, request.KnownAt, request.Segment, cancellation);
+        return new RetentionResponse(request.From, request.To, request.KnownAt, request.Segment, reporting.Currency, f.CohortCustomers,
+            f.OpeningArr, f.GrossRenewalRate, f.NetRenewalRate, f.LogoRetention, f.LogoChurnRate, f.ExpansionRate, f.ContractionRate,
+            f.RevenueChurnRate, f.QuickRatio, f.Notes);
     }
 }

@@ -1,0 +1,22 @@
+using CustomerSuccess.Metrics.Movements;
+using CustomerSuccess.Metrics.Periods;
+using NodaTime;
+
+namespace CustomerSuccess.Metrics.Api.Endpoints;
+
+/// <summary>
+/// A read request with every parameter its endpoint accepts read, bounded and defaulted, and its knowledge instant
+/// settled: the <c>knownAt</c> the answer is given as of, which a client can send again to reproduce it.
+/// </summary>
+public sealed record FigureRequest(
+    LocalDate AsOf, LocalDate From, LocalDate To, ReportingInterval? Interval, Instant KnownAt, string? Segment, string? Kind, int Limit, int Offset)
+{
+    public const int MaxPeriods = 5000;
+    public const int DefaultLimit = 1000;
+    public const int MaxLimit = 10_000;
+
+    public static readonly IReadOnlyList<string> MovementKindNames = [.. MovementKinds.Bridge, MovementKinds.TransferIn, MovementKinds.TransferOut];
+
+    /// <summary>What the endpoint receives when its parameters were refused; it is never called with it.</summary>
+    public static readonly FigureRequest Unread = new(default, default, default, null, default, null, null, DefaultLimit, 0);
+}

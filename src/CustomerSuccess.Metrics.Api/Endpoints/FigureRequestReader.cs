@@ -1,0 +1,54 @@
+using CustomerSuccess.Metrics.Knowledge;
+using CustomerSuccess.Metrics.Periods;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
+
+namespace CustomerSuccess.Metrics.Api.Endpoints;
+
+/// <summary>
+/// Middleware for every endpoint: refuses query parameters the endpoint does not accept and reads the ones it does.
+/// The knowledge instant is settled only for endpoints that accept <c>knownAt</c>, which writes do not.
+/// </summary>
+public static class FigureRequestReader
+{
+    public static async Task<(FigureRequest, ProblemDetails)> LoadAsync(
+        HttpContext context, RecordingClock recordingClock, IClock clock, CancellationToken cancellation)
+    {
+        var accepts = context.GetEndpoint()?.Metadata.GetMetadata<AcceptsQueryAttribute>() ?? new AcceptsQueryAttribute();
+        var parameters = new ReadParameters(context.Request.Query);
+        parameters.RefuseOthers(accepts.Parameters);
+        var asOf = accepts.Accepts(QueryParameter.AsOf) ? parameters.Date("asOf") : null;
+        if (accepts.Accepts(QueryParameter.AsOf) && !accepts.Accepts(QueryParameter.From) && !parameters.Has("asOf"))
+        {
+            asOf = Today(clock);
+        }
+
+        var (from, to) = (default(LocalDate), default(LocalDate));
+        if (accepts.Accepts(QueryParameter.From))
+        {
+            // Where a single date is accepted beside a range, it asks for the twelve months that end on it.
+            var trailingYear = asOf is not null && !parameters.Has("from") && !parameters.Has("to");
+            (from, to) = trailingYear ? (asOf!.Value.PlusYears(-1).PlusDays(1), asOf.Value) : parameters.Range();
+        }
+
+        ReportingInterval? fallback = ReportingPeriods.TryParse(accepts.DefaultInterval ?? "", out var parsed) ? parsed : null;
+        var interval = accepts.Accepts(QueryParameter.Interval) ? parameters.Interval(fallback, from, to, FigureRequest.MaxPeriods) : null;
+        var requestedKnownAt = accepts.Accepts(QueryParameter.KnownAt) ? parameters.Instant("knownAt") : null;
+        var segment = accepts.Accepts(QueryParameter.Segment) ? parameters.Segment() : null;
+        var kind = accepts.Accepts(QueryParameter.Kind) ? parameters.OneOf("kind", FigureRequest.MovementKindNames) : null;
+        var limit = accepts.Accepts(QueryParameter.Limit) ? parameters.Integer("limit", FigureRequest.DefaultLimit, 1, FigureRequest.MaxLimit) : FigureRequest.DefaultLimit;
+        var offset = accepts.Accepts(QueryParameter.Offset) ? parameters.Integer("offset", 0, 0, int.MaxValue) : 0;
+        if (!parameters.IsValid)
+        {
+            return (FigureRequest.Unread, Problems.InvalidQuery(parameters.Errors));
+        }
+
+        var knownAt = accepts.Accepts(QueryParameter.KnownAt)
+            ? await recordingClock.SettleAsync(requestedKnownAt, cancellation).ConfigureAwait(false)
+            : default;
+        return (new FigureRequest(asOf ?? default, from, to, interval, knownAt, segment, kind, limit, offset), WolverineContinue.NoProblems);
+    }
+
+    private static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InUtc().Date;
+}

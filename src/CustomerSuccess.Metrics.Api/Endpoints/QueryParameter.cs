@@ -1,0 +1,30 @@
+namespace CustomerSuccess.Metrics.Api.Endpoints;
+
+/// <summary>A query parameter a read endpoint may accept; each is read, bounded and described in one place.</summary>
+public enum QueryParameter
+{
+    AsOf,
+    From,
+    To,
+    Interval,
+    KnownAt,
+    Segment,
+    Kind,
+    Limit,
+    Offset,
+}
+
+/// <summary>
+/// The query parameters an endpoint accepts. Any other parameter is refused, so that a misspelt one is never
+/// answered as if it had been left out. An endpoint without this attribute accepts none.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class AcceptsQueryAttribute(params QueryParameter[] parameters) : Attribute
+{
+    public IReadOnlyList<QueryParameter> Parameters { get; } = parameters;
+
+    /// <summary>The interval used when none is asked for (day, week, month, quarter, year); none when empty.</summary>
+    public string? DefaultInterval { get; init; }
+
+    public bool Accepts(QueryParameter parameter) => Parameters.Contains(parameter);
+}
