@@ -58,10 +58,16 @@ public class ReadRequestTests(MetricsApp app) : IClassFixture<MetricsApp>
     }
 
     [Fact]
-    public async Task a_repeated_or_empty_parameter_is_refused_or_defaulted_as_documented()
+    public async Task a_repeated_empty_or_contradicting_parameter_is_refused_and_an_absent_one_defaulted()
     {
         var twice = (await app.GetAsync("/api/v1/arr?asOf=2024-01-01&asOf=2024-02-01")).ShouldBe(HttpStatusCode.BadRequest);
         Assert.Contains("once", twice["errors"]["asOf"]![0]!.GetValue<string>());
+
+        var empty = (await app.GetAsync("/api/v1/arr?asOf=2024-01-01&knownAt=")).ShouldBe(HttpStatusCode.BadRequest);
+        Assert.Contains("must not be empty", empty["errors"]["knownAt"]![0]!.GetValue<string>());
+
+        var both = (await app.GetAsync("/api/v1/metrics/retention?asOf=2024-12-31&from=2024-01-01&to=2024-12-31")).ShouldBe(HttpStatusCode.BadRequest);
+        Assert.Contains("not both", both["errors"]["asOf"]![0]!.GetValue<string>());
 
         var series = (await app.GetAsync("/api/v1/arr/series?from=2024-01-01&to=2024-03-31")).ShouldBe(HttpStatusCode.OK);
         Assert.Equal("month", series["interval"].GetValue<string>());

@@ -51,12 +51,15 @@ public class UpgradeTests(MetricsApp app) : IClassFixture<MetricsApp>
         var upsold = Upsold("ir-2", "ir", "ir-c1", "2024-02-15", 1_000);
         var refused = (await app.PostEventsAsync(upsold)).ShouldBe(HttpStatusCode.ServiceUnavailable);
         Assert.Contains("rebuil", refused["detail"].GetValue<string>());
+        var unread = (await app.GetAsync("/api/v1/arr?asOf=2024-03-01")).ShouldBe(HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("incomplete", unread["detail"].GetValue<string>());
         Assert.Single((await app.GetAsync("/api/v1/customers/ir/events")).ShouldBe(HttpStatusCode.OK)["events"].AsArray());
 
         await app.RunHostCommandAsync("projections", "rebuild");
 
         (await app.PostEventsAsync(upsold)).ShouldBe(HttpStatusCode.OK);
         Assert.Equal(11_000m, (await app.GetAsync("/api/v1/customers/ir?asOf=2024-03-01")).Decimal("arr"));
+        (await app.GetAsync("/api/v1/arr?asOf=2024-03-01")).ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

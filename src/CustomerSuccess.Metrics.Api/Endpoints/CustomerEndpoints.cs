@@ -1,5 +1,6 @@
 using CustomerSuccess.Metrics.Customers;
 using NodaTime;
+using NodaTime.Text;
 using Wolverine.Http;
 
 namespace CustomerSuccess.Metrics.Api.Endpoints;
@@ -24,7 +25,7 @@ public static class CustomerEndpoints
         var view = await customers.QueryAsync(customerId, request.AsOf, request.KnownAt, cancellation);
         if (view is null)
         {
-            return Problems.NotFound("customerId", $"no events are recorded for customer '{customerId}' as known at {request.KnownAt}");
+            return Problems.NotFound("customerId", $"no events are recorded for customer '{customerId}' as known at {InstantPattern.ExtendedIso.Format(request.KnownAt)}");
         }
 
         return Results.Ok(new CustomerResponse(view.CustomerId, request.AsOf, request.KnownAt, view.Status, view.Arr, view.Arr / 12m,

@@ -1,5 +1,6 @@
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Periods;
+using CustomerSuccess.Metrics.Recording;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Wolverine.Http;
@@ -28,7 +29,13 @@ public static class FigureRequestReader
         if (accepts.Accepts(QueryParameter.From))
         {
             // Where a single date is accepted beside a range, it asks for the twelve months that end on it.
-            var trailingYear = asOf is not null && !parameters.Has("from") && !parameters.Has("to");
+            var rangeAsked = parameters.Has("from") || parameters.Has("to");
+            if (asOf is not null && rangeAsked)
+            {
+                parameters.Error("asOf", "give either asOf (the twelve months that end on it) or from and to, not both");
+            }
+
+            var trailingYear = asOf is not null && !rangeAsked;
             (from, to) = trailingYear ? (asOf!.Value.PlusYears(-1).PlusDays(1), asOf.Value) : parameters.Range();
         }
 
@@ -44,9 +51,19 @@ public static class FigureRequestReader
             return (FigureRequest.Unread, Problems.InvalidQuery(parameters.Errors));
         }
 
-        var knownAt = accepts.Accepts(QueryParameter.KnownAt)
-            ? await recordingClock.SettleAsync(requestedKnownAt, cancellation).ConfigureAwait(false)
-            : default;
+        var knownAt = default(Instant);
+        if (accepts.Accepts(QueryParameter.KnownAt))
+        {
+            try
+            {
+                knownAt = await recordingClock.SettleAsync(requestedKnownAt, cancellation).ConfigureAwait(false);
+            }
+            catch (ReadModelsOutdatedException e)
+            {
+                return (FigureRequest.Unread, Problems.RebuildUnderWay(e.Message));
+            }
+        }
+
         return (new FigureRequest(asOf ?? default, from, to, interval, knownAt, segment, kind, limit, offset), WolverineContinue.NoProblems);
     }
 

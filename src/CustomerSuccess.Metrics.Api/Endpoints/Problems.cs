@@ -24,6 +24,14 @@ public static class Problems
         Extensions = { ["errors"] = errors },
     };
 
+    public static ProblemDetails RebuildUnderWay(string detail) => new()
+    {
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Title = "The read models are being rebuilt",
+        Detail = detail,
+        Type = "https://httpstatuses.io/503",
+    };
+
     public static IResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });
 

@@ -21,6 +21,8 @@ public sealed class ReadParameters(IQueryCollection query)
     public bool Has(string name) => query.ContainsKey(name);
 
     /// <summary>Refuses every parameter not in <paramref name="accepted"/>, naming the ones that are.</summary>
+    public void Error(string name, string message) => _errors[name] = [message];
+
     public void RefuseOthers(IReadOnlyList<QueryParameter> accepted)
     {
         var names = accepted.Select(NameOf).ToList();
@@ -178,7 +180,7 @@ public sealed class ReadParameters(IQueryCollection query)
     private string? Single(string name)
     {
         var values = query[name];
-        if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
+        if (values.Count == 0)
         {
             return null;
         }
@@ -186,6 +188,12 @@ public sealed class ReadParameters(IQueryCollection query)
         if (values.Count > 1)
         {
             _errors[name] = ["must be given once"];
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(values[0]))
+        {
+            _errors[name] = ["must not be empty; leave the parameter out to use its default"];
             return null;
         }
 

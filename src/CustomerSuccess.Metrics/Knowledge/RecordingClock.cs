@@ -1,4 +1,5 @@
 using CustomerSuccess.Metrics.Ledger;
+using CustomerSuccess.Metrics.Recording;
 using Npgsql;
 using NodaTime;
 
@@ -47,8 +48,25 @@ public sealed class RecordingClock(IClock clock, NpgsqlDataSource dataSource, Re
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellation).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"select last_recorded from {tables.RecordingClock} where id = 1";
-        var last = await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false) as Instant?;
+        command.CommandText =
+            $"select (select last_recorded from {tables.RecordingClock} where id = 1), " +
+            $"exists (select 1 from {tables.Schema}.mt_event_progression where name = $1)";
+        command.Parameters.Add(new NpgsqlParameter { Value = LedgerProjection.RebuildProgressName });
+        Instant? last;
+        await using (var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellation).ConfigureAwait(false);
+            if (reader.GetBoolean(1))
+            {
+                throw new ReadModelsOutdatedException(
+                    "The read models are being rebuilt, or their last rebuild did not finish, so figures would be incomplete. " +
+                    "Ask again once `projections rebuild` has finished (run it again if none is running).");
+            }
+
+            last = reader.IsDBNull(0) ? null : reader.GetFieldValue<Instant>(0);
+        }
+
+        command.Parameters.Clear();
         if (last is { } committed && knownAt < committed)
         {
             return knownAt;

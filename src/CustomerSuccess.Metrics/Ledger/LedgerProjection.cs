@@ -53,6 +53,9 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         Options.DeleteDataInTableOnTeardown(tables.RetentionCosts);
     }
 
+    /// <summary>The row a rebuild keeps in the event store's progression table while it runs.</summary>
+    public static readonly string RebuildProgressName = new ShardName(ProjectionName).Identity;
+
     /// <summary>
     /// Whether a rebuild of this projection is under way or was interrupted: a rebuild keeps its progress in the
     /// event store's progression table, and removes the row once it has finished, since the projection is inline.
@@ -61,7 +64,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"select exists (select 1 from {tables.Schema}.mt_event_progression where name = $1)";
-        command.Parameters.Add(new NpgsqlParameter { Value = new ShardName(ProjectionName).Identity });
+        command.Parameters.Add(new NpgsqlParameter { Value = RebuildProgressName });
         return (bool)(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false))!;
     }
 
