@@ -77,6 +77,8 @@ if (allowedOrigins.Length > 0)
         policy.WithOrigins(allowedOrigins).WithMethods("GET", "POST").WithHeaders("Content-Type")));
 }
 
+builder.AddApiSurface();
+
 var sampleCustomers = builder.Configuration.GetValue<int>("SampleBook:Customers");
 if (sampleCustomers > 0)
 {
@@ -91,6 +93,8 @@ if (allowedOrigins.Length > 0)
 {
     app.UseCors();
 }
+app.UseFigureTiming();
+app.MapApiSurface();
 app.MapWolverineEndpoints(options => options.AddMiddleware(typeof(FigureRequestReader)));
 if (embedded is not null)
 {

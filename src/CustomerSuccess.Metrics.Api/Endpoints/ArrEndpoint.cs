@@ -12,6 +12,8 @@ public sealed record ArrResponse(
 public static class ArrEndpoint
 {
     [WolverineGet("/api/v1/arr")]
+    [Tags("Figures")]
+    [EndpointSummary("Total ARR, MRR and active customers at the end of a day")]
     [AcceptsQuery(QueryParameter.AsOf, QueryParameter.KnownAt, QueryParameter.Segment)]
     public static async Task<ArrResponse> Get(FigureRequest request, ArrAsOf arrAsOf, ReportingOptions reporting, CancellationToken cancellation)
     {

@@ -13,6 +13,8 @@ public sealed record ArrSeriesResponse(
 public static class ArrSeriesEndpoint
 {
     [WolverineGet("/api/v1/arr/series")]
+    [Tags("Figures")]
+    [EndpointSummary("ARR and active customers at the end of each period of a range")]
     [AcceptsQuery(QueryParameter.From, QueryParameter.To, QueryParameter.Interval, QueryParameter.KnownAt, QueryParameter.Segment,
         DefaultInterval = "month")]
     public static async Task<ArrSeriesResponse> Get(FigureRequest request, ArrSeries series, ReportingOptions reporting, CancellationToken cancellation)

@@ -16,6 +16,8 @@ public sealed record AuditMovementsResponse(
 public static class AuditMovementsEndpoint
 {
     [WolverineGet("/api/v1/audit/movements")]
+    [Tags("Audit")]
+    [EndpointSummary("Every movement behind the bridge, with the events that caused it")]
     [AcceptsQuery(QueryParameter.From, QueryParameter.To, QueryParameter.Kind, QueryParameter.Limit, QueryParameter.Offset,
         QueryParameter.KnownAt, QueryParameter.Segment)]
     public static async Task<AuditMovementsResponse> Get(FigureRequest request, MovementAudit audit, CancellationToken cancellation)

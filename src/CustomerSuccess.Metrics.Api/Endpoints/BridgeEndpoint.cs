@@ -1,17 +1,16 @@
-using System.Text.Json.Serialization;
 using CustomerSuccess.Metrics.Bridge;
 using NodaTime;
 using Wolverine.Http;
 
 namespace CustomerSuccess.Metrics.Api.Endpoints;
 
-/// <summary>One period of the bridge; the transfers are given only for a segment, whose bridge they reconcile.</summary>
+/// <summary>One period of the bridge; the transfers are null unless a segment is asked for, whose bridge they reconcile.</summary>
 public sealed record BridgeView(
     LocalDate From, LocalDate To, [property: Money] decimal OpeningArr, [property: Money] decimal NewArr,
     [property: Money] decimal ReactivationArr, [property: Money] decimal ExpansionArr, [property: Money] decimal ContractionArr,
     [property: Money] decimal ChurnArr,
-    [property: Money, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? TransferInArr,
-    [property: Money, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? TransferOutArr,
+    [property: Money] decimal? TransferInArr,
+    [property: Money] decimal? TransferOutArr,
     [property: Money] decimal ClosingArr)
 {
     public static BridgeView Of(BridgeEntry e, bool withTransfers) => new(
@@ -27,6 +26,8 @@ public sealed record BridgeResponse(
 public static class BridgeEndpoint
 {
     [WolverineGet("/api/v1/metrics/bridge")]
+    [Tags("Figures")]
+    [EndpointSummary("The ARR bridge: opening, new, reactivation, expansion, contraction, churn and closing ARR")]
     [AcceptsQuery(QueryParameter.From, QueryParameter.To, QueryParameter.Interval, QueryParameter.KnownAt, QueryParameter.Segment)]
     public static async Task<BridgeResponse> Get(FigureRequest request, ArrBridge bridge, ReportingOptions reporting, CancellationToken cancellation)
     {

@@ -13,6 +13,8 @@ public sealed record CostOfRetentionResponse(
 public static class CostOfRetentionEndpoint
 {
     [WolverineGet("/api/v1/metrics/cost-of-retention")]
+    [Tags("Figures")]
+    [EndpointSummary("Retention spend per retained customer")]
     [AcceptsQuery(QueryParameter.From, QueryParameter.To, QueryParameter.KnownAt, QueryParameter.Segment)]
     public static async Task<CostOfRetentionResponse> Get(
         FigureRequest request, CostOfRetentionQuery query, ReportingOptions reporting, CancellationToken cancellation)

@@ -1,4 +1,5 @@
 using CustomerSuccess.Metrics.Customers;
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using NodaTime.Text;
 using Wolverine.Http;
@@ -18,7 +19,10 @@ public sealed record CustomerEventsResponse(string CustomerId, IReadOnlyList<His
 public static class CustomerEndpoints
 {
     [WolverineGet("/api/v1/customers/{customerId}")]
+    [Tags("Customers")]
+    [EndpointSummary("One customer as of a date: status, ARR, contracts and attributes")]
     [AcceptsQuery(QueryParameter.AsOf, QueryParameter.KnownAt)]
+    [ProducesResponseType<CustomerResponse>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(
         string customerId, FigureRequest request, CustomerAsOf customers, ReportingOptions reporting, CancellationToken cancellation)
     {
@@ -34,6 +38,9 @@ public static class CustomerEndpoints
     }
 
     [WolverineGet("/api/v1/customers/{customerId}/events")]
+    [Tags("Customers")]
+    [EndpointSummary("A customer's whole history in recorded order, voids and voided events alike")]
+    [ProducesResponseType<CustomerEventsResponse>(StatusCodes.Status200OK)]
     public static async Task<IResult> GetEvents(string customerId, CustomerHistory history, CancellationToken cancellation)
     {
         var events = await history.QueryAsync(customerId, cancellation);

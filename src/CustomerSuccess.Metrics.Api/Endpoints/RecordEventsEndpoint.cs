@@ -1,6 +1,9 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Recording;
+using CustomerSuccess.Metrics.Telemetry;
 using Wolverine.Http;
 
 namespace CustomerSuccess.Metrics.Api.Endpoints;
@@ -13,12 +16,15 @@ public static class RecordEventsEndpoint
     public const int MaxBodyBytes = 4 * 1024 * 1024;
 
     [WolverinePost("/api/v1/events")]
+    [Tags("Events")]
+    [EndpointSummary("Record one contract event or a batch of up to 1,000, atomically and idempotently by eventId")]
+    [ProducesResponseType<RecordEventsResponse>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(HttpRequest request, RecordEvents recorder, CancellationToken cancellation)
     {
         if (!IsJson(request.ContentType))
         {
-            return Problems.UnsupportedMediaType(
-                $"send the body as application/json (or a +json type); this request's content type is '{request.ContentType ?? "none"}'");
+            return Refuse("content_type", Problems.UnsupportedMediaType(
+                $"send the body as application/json (or a +json type); this request's content type is '{request.ContentType ?? "none"}'"));
         }
 
         if (request.ContentLength > MaxBodyBytes)
@@ -46,7 +52,7 @@ public static class RecordEventsEndpoint
         }
         catch (JsonException e)
         {
-            return Problems.Invalid("", $"the body is not valid JSON: {e.Message}");
+            return Refuse("json", Problems.Invalid("", $"the body is not valid JSON: {e.Message}"));
         }
 
         using (document)
@@ -54,7 +60,7 @@ public static class RecordEventsEndpoint
             var parsed = EventParser.Parse(document.RootElement);
             if (!parsed.IsValid)
             {
-                return Problems.Invalid(parsed.Errors);
+                return Refuse(RuleOf(parsed.Errors.Keys.First()), Problems.Invalid(parsed.Errors));
             }
 
             RecordOutcome outcome;
@@ -64,15 +70,27 @@ public static class RecordEventsEndpoint
             }
             catch (ReadModelsOutdatedException e)
             {
-                return Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "The read models must be rebuilt before events can be recorded");
+                return Refuse("read_models", Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "The read models must be rebuilt before events can be recorded"));
             }
 
             if (outcome.Refusal is { } refusal)
             {
                 var isBatch = document.RootElement.ValueKind == JsonValueKind.Array;
                 var index = parsed.Events.Select(e => e.EventId).ToList().IndexOf(refusal.EventId);
-                return Problems.Refused(refusal, isBatch ? $"[{index}].{refusal.Field}" : refusal.Field);
+                return Refuse(refusal.Field, Problems.Refused(refusal, isBatch ? $"[{index}].{refusal.Field}" : refusal.Field));
+            }
+
+            foreach (var (e, result) in parsed.Events.Zip(outcome.Results))
+            {
+                if (result.Status == RecordStatus.Appended)
+                {
+                    EngineTelemetry.EventsRecorded.Add(1, new KeyValuePair<string, object?>("type", EventTypeNames.Of(e)));
+                }
+                else
+                {
+                    EngineTelemetry.Duplicates.Add(1);
+                }
             }
 
             return Results.Ok(new RecordEventsResponse(outcome.Results, outcome.RecordedAt));
@@ -97,6 +115,17 @@ public static class RecordEventsEndpoint
                && (charset.Length == 0 || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>Counts a refusal by its status and the rule (the field at fault) before answering with it.</summary>
+    private static IResult Refuse(string rule, IResult problem)
+    {
+        var status = (problem as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status400BadRequest;
+        EngineTelemetry.Refusals.Add(1, new KeyValuePair<string, object?>("status", status), new KeyValuePair<string, object?>("rule", rule));
+        return problem;
+    }
+
+    /// <summary>The field a path names, without the event's position in a batch: <c>[3].customer.segment</c> is <c>customer.segment</c>.</summary>
+    private static string RuleOf(string path) => path.StartsWith('[') ? path[(path.IndexOf(']') + 1)..].TrimStart('.') : path;
+
     private static IResult TooLarge() =>
-        Problems.TooLarge($"the body may be at most {MaxBodyBytes / 1024 / 1024} MiB; send large loads as batches of up to 1,000 events");
+        Refuse("body_size", Problems.TooLarge($"the body may be at most {MaxBodyBytes / 1024 / 1024} MiB; send large loads as batches of up to 1,000 events"));
 }

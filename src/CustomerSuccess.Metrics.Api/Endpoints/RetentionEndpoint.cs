@@ -17,6 +17,8 @@ public sealed record RetentionResponse(
 public static class RetentionEndpoint
 {
     [WolverineGet("/api/v1/metrics/retention")]
+    [Tags("Figures")]
+    [EndpointSummary("Gross and net renewal rate, logo retention and churn, expansion, contraction and revenue churn rates, quick ratio")]
     [AcceptsQuery(QueryParameter.AsOf, QueryParameter.From, QueryParameter.To, QueryParameter.KnownAt, QueryParameter.Segment)]
     public static async Task<RetentionResponse> Get(
         FigureRequest request, RetentionRates rates, ReportingOptions reporting, CancellationToken cancellation)

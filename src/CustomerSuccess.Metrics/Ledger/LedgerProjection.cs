@@ -3,6 +3,7 @@ using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Movements;
 using CustomerSuccess.Metrics.Recording;
+using CustomerSuccess.Metrics.Telemetry;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
@@ -70,6 +71,8 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
+        EngineTelemetry.EventsProjected.Add(events.Count,
+            new KeyValuePair<string, object?>("path", CustomerTails.HasRead(operations) ? "write" : "replay"));
         // Hashing the events for their receipts takes another core while the customers are classified.
         var receipts = Task.Run(() => EventReceipts.Of(events), cancellation);
         var streams = events.GroupBy(e => e.StreamKey!, StringComparer.Ordinal).ToList();
