@@ -86,6 +86,9 @@ if (sampleCustomers > 0)
     builder.Services.AddHostedService<SampleBookLoader>();
 }
 
+builder.Services.AddSingleton(DatabaseLocation.Of(connectionString, embedded));
+builder.Services.AddHostedService<StartupBanner>();
+
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
