@@ -194,11 +194,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         {
             if (_receipts.TryGetValue(e.EventId, out var existing))
             {
-                return existing.Fingerprint == EventReceipt.FingerprintOf(e)
-                    ? (RecordStatus.Duplicate, null)
-                    : (null, new Refusal(RefusalKind.Conflict, e.EventId, "eventId",
-                        $"eventId '{e.EventId}' was already recorded as a {existing.Type} with different content; " +
-                        "an eventId can be re-sent only with identical content"));
+                return ReceiptDecider.Resend(existing, e) is { } conflict ? (null, conflict) : (RecordStatus.Duplicate, null);
             }
 
             var (streamKey, refusal) = e switch
@@ -223,25 +219,13 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
 
         private (string?, Refusal?) DecideVoid(EventVoided e)
         {
-            if (!_receipts.TryGetValue(e.VoidedEventId, out var target))
+            var target = _receipts.GetValueOrDefault(e.VoidedEventId);
+            if (ReceiptDecider.VoidTarget(e, target) is { } refused)
             {
-                return (null, new Refusal(RefusalKind.BusinessRule, e.EventId, "voidedEventId",
-                    $"no event with eventId '{e.VoidedEventId}' has been recorded"));
+                return (null, refused);
             }
 
-            if (target.Type == EventTypeNames.Voided)
-            {
-                return (null, new Refusal(RefusalKind.BusinessRule, e.EventId, "voidedEventId",
-                    $"'{e.VoidedEventId}' is itself a void; record the original event again instead"));
-            }
-
-            if (target.VoidedBy is not null)
-            {
-                return (null, new Refusal(RefusalKind.BusinessRule, e.EventId, "voidedEventId",
-                    $"'{e.VoidedEventId}' has already been voided by '{target.VoidedBy}'"));
-            }
-
-            var refusal = target.StreamKey == StreamKeys.RetentionCosts
+            var refusal = target!.StreamKey == StreamKeys.RetentionCosts
                 ? null
                 : _customers[target.StreamKey].DecideVoid(new VoidEntry(e.EventId, e.VoidedEventId, _nextSequence++, stamp, e.Reason));
             if (refusal is null)
