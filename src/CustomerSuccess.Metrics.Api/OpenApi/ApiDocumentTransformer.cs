@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CustomerSuccess.Metrics.Api.Endpoints;
-using CustomerSuccess.Metrics.Events;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
