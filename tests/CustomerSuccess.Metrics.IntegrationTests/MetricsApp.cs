@@ -89,7 +89,15 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CustomerSuccess.Metrics.Api.dll"));
+        // The host's command line loads every assembly in its folder, and this folder also holds the test
+        // assembly, whose TestRun attribute names a type in xunit.core: with the test run's dependency list the
+        // host can resolve it. The host's own assemblies are the same either way.
+        var depsFile = Path.Combine(AppContext.BaseDirectory, $"{typeof(MetricsApp).Assembly.GetName().Name}.deps.json");
+        foreach (var argument in (string[])["exec", "--depsfile", depsFile, Path.Combine(AppContext.BaseDirectory, "CustomerSuccess.Metrics.Api.dll")])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
