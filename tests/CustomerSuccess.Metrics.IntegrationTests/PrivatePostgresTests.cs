@@ -327,7 +327,7 @@ public sealed partial class PrivatePostgresTests : IDisposable
                 _postgresStarted.TrySetResult(started);
             }
 
-            if (line.Contains("Application started.", StringComparison.Ordinal))
+            if (line.Contains(StartupBanner.RunningLine, StringComparison.Ordinal))
             {
                 _listening.TrySetResult();
             }

@@ -46,7 +46,7 @@ public static class ApiSurface
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(EngineTelemetry.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Npgsql", "Marten", "Wolverine")
-                    .AddPrometheusExporter();
+                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (otlp)
                 {
                     metrics.AddOtlpExporter();

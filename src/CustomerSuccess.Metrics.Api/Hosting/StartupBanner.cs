@@ -12,6 +12,8 @@ public sealed class StartupBanner(
     IServer server, IHostApplicationLifetime lifetime, DatabaseLocation database, IClock clock, SampleBookOptions? sampleBook = null)
     : IHostedService
 {
+    public const string RunningLine = "CustomerSuccess.Metrics is running.";
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() =>
@@ -22,7 +24,7 @@ public sealed class StartupBanner(
             var asOf = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             Console.WriteLine($"""
 
-                CustomerSuccess.Metrics is running.
+                {RunningLine}
                   PostgreSQL: {database.Description}
                   API:        {root}/api/v1
                   Reference:  {root}{ApiSurface.ReferencePath}
