@@ -247,9 +247,3 @@ public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryPrope
         return steps;
     }
 }
-
-public class RandomHistoryInWholeThousandsTests(MetricsApp app)
-    : RandomHistoryProperties(app, Amounts.WholeThousands, 20250405), IClassFixture<MetricsApp>;
-
-public class RandomHistoryInEveryFormTests(MetricsApp app)
-    : RandomHistoryProperties(app, Amounts.EveryForm, 20261127), IClassFixture<MetricsApp>;

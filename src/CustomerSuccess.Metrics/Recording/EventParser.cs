@@ -1,17 +1,9 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CustomerSuccess.Metrics.Events;
 using NodaTime;
-using NodaTime.Text;
 
 namespace CustomerSuccess.Metrics.Recording;
-
-/// <summary>The outcome of reading a request body: events in order, or every field error found, keyed by path.</summary>
-public sealed record ParsedBatch(IReadOnlyList<IPublishedEvent> Events, IReadOnlyDictionary<string, string[]> Errors)
-{
-    public bool IsValid => Errors.Count == 0;
-}
 
 /// <summary>
 /// Reads the published event shapes from JSON with every bound checked. Unknown fields are refused so
@@ -28,7 +20,7 @@ public static partial class EventParser
     public static readonly LocalDate LatestDate = new(2199, 12, 31);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:@-]*$")]
-    private static partial Regex IdPattern();
+    internal static partial Regex IdPattern();
 
     /// <summary>A customer id is the id of its event stream; the store names its own streams with this prefix.</summary>
     public const string ReservedCustomerIdPrefix = "mt_";
@@ -255,7 +247,7 @@ public static partial class EventParser
         return (arr, new RecurringAmount(amount.Value, months.Value));
     }
 
-    private static void Add(Dictionary<string, List<string>> errors, string key, string message)
+    internal static void Add(Dictionary<string, List<string>> errors, string key, string message)
     {
         if (!errors.TryGetValue(key, out var list))
         {
@@ -263,273 +255,5 @@ public static partial class EventParser
         }
 
         list.Add(message);
-    }
-
-    private sealed class FieldReader(JsonElement element, string path, Dictionary<string, List<string>> errors)
-    {
-        private readonly HashSet<string> _read = new(StringComparer.Ordinal);
-        private bool _hasErrors;
-
-        public bool HasErrors => _hasErrors;
-
-        /// <summary>
-        /// Refuses an object that names a field twice (readers disagree on which value wins, and the eventId would be
-        /// ambiguous) or names one in text that is not valid Unicode.
-        /// </summary>
-        public bool HasDistinctValidNames()
-        {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var index = 0;
-            foreach (var property in element.EnumerateObject())
-            {
-                if (!TryReadText(() => property.Name, out var name))
-                {
-                    _hasErrors = true;
-                    Add(errors, path.TrimEnd('.'), $"the name of field {index + 1} is not valid text: invalid UTF-8 or an unpaired surrogate");
-                }
-                else if (!seen.Add(name))
-                {
-                    Error(name, "is given more than once; send each field once");
-                }
-
-                index++;
-            }
-
-            return !_hasErrors;
-        }
-
-        private static bool TryReadText(Func<string> read, out string text)
-        {
-            try
-            {
-                text = read();
-                return true;
-            }
-            catch (InvalidOperationException)
-            {
-                text = "";
-                return false;
-            }
-        }
-
-        public bool Has(string name) =>
-            element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
-
-        public void Error(string field, string message)
-        {
-            _hasErrors = true;
-            Add(errors, path + field, message);
-        }
-
-        public void IgnoreFields(params string[] names) => _read.UnionWith(names);
-
-        public void IgnoreRemainingFields()
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                _read.Add(property.Name);
-            }
-        }
-
-        public void RefuseUnknownFields()
-        {
-            foreach (var property in element.EnumerateObject().Where(p => !_read.Contains(p.Name)))
-            {
-                Error(property.Name, "is not a field of this event type");
-            }
-        }
-
-        private JsonElement? Get(string name, bool required)
-        {
-            _read.Add(name);
-            if (element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null)
-            {
-                return value;
-            }
-
-            if (required)
-            {
-                Error(name, "is required");
-            }
-
-            return null;
-        }
-
-        public string? Text(string name, bool required, int maxLength)
-        {
-            if (Get(name, required) is not { } value)
-            {
-                return null;
-            }
-
-            if (value.ValueKind != JsonValueKind.String)
-            {
-                Error(name, "must be a string");
-                return null;
-            }
-
-            if (!TryReadText(() => value.GetString()!, out var text))
-            {
-                Error(name, "is not valid text: invalid UTF-8 or an unpaired surrogate");
-                return null;
-            }
-
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                Error(name, "must not be blank");
-                return null;
-            }
-
-            if (text.Length > maxLength)
-            {
-                Error(name, $"must be at most {maxLength} characters");
-                return null;
-            }
-
-            return text;
-        }
-
-        public string? Id(string name, bool required)
-        {
-            var text = Text(name, required, MaxIdLength);
-            if (text is not null && !IdPattern().IsMatch(text))
-            {
-                Error(name, "may hold only letters, digits and . _ : @ - and must start with a letter or digit");
-                return null;
-            }
-
-            return text;
-        }
-
-        public string? CustomerId(string name)
-        {
-            var id = Id(name, required: true);
-            if (id is not null && id.StartsWith(ReservedCustomerIdPrefix, StringComparison.OrdinalIgnoreCase))
-            {
-                Error(name, $"must not begin with '{ReservedCustomerIdPrefix}', which the event store keeps for its own streams");
-                return null;
-            }
-
-            return id;
-        }
-
-        public LocalDate? Date(string name, bool required)
-        {
-            var text = Text(name, required, 10);
-            if (text is null)
-            {
-                return null;
-            }
-
-            var result = LocalDatePattern.Iso.Parse(text);
-            if (!result.Success)
-            {
-                Error(name, "must be a date as YYYY-MM-DD");
-                return null;
-            }
-
-            if (result.Value < EarliestDate || result.Value > LatestDate)
-            {
-                Error(name, $"must be between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}");
-                return null;
-            }
-
-            return result.Value;
-        }
-
-        public decimal? Amount(string name, bool required, bool allowZero)
-        {
-            if (Get(name, required) is not { } value)
-            {
-                return null;
-            }
-
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var amount))
-            {
-                Error(name, "must be a number");
-                return null;
-            }
-
-            if (amount < 0m || (!allowZero && amount == 0m))
-            {
-                Error(name, allowZero ? "must not be negative" : "must be greater than 0");
-                return null;
-            }
-
-            if (amount > MaxAmount)
-            {
-                Error(name, $"must be at most {MaxAmount.ToString("N0", CultureInfo.InvariantCulture)}");
-                return null;
-            }
-
-            amount = RecordedArr.Normalise(amount);
-            if (amount.Scale > MaxDecimalPlaces)
-            {
-                Error(name, $"must have at most {MaxDecimalPlaces} decimal places");
-                return null;
-            }
-
-            return amount;
-        }
-
-        public int? Integer(string name, bool required, int min, int max)
-        {
-            if (Get(name, required) is not { } value)
-            {
-                return null;
-            }
-
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
-            {
-                Error(name, "must be a whole number");
-                return null;
-            }
-
-            if (number < min || number > max)
-            {
-                Error(name, $"must be between {min} and {max}");
-                return null;
-            }
-
-            return number;
-        }
-
-        public CustomerDetails? Customer(string name)
-        {
-            if (Get(name, required: false) is not { } value)
-            {
-                return null;
-            }
-
-            if (value.ValueKind != JsonValueKind.Object)
-            {
-                Error(name, "must be an object with name, segment and csm");
-                return null;
-            }
-
-            var nested = new FieldReader(value, path + name + ".", errors);
-            if (!nested.HasDistinctValidNames())
-            {
-                _hasErrors = true;
-                return null;
-            }
-
-            var customerName = nested.Text("name", required: false, maxLength: 200);
-            var segment = nested.Text("segment", required: false, maxLength: 32);
-            if (segment is not null && !Segments.IsKnown(segment))
-            {
-                nested.Error("segment", $"must be one of {string.Join(", ", Segments.All)}");
-            }
-
-            var csm = nested.Text("csm", required: false, maxLength: 100);
-            nested.RefuseUnknownFields();
-            if (nested.HasErrors)
-            {
-                _hasErrors = true;
-                return null;
-            }
-
-            return new CustomerDetails(customerName, segment, csm);
-        }
     }
 }
