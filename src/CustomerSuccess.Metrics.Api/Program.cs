@@ -12,6 +12,7 @@ using CustomerSuccess.Metrics.Ledger;
 using CustomerSuccess.Metrics.Recording;
 using CustomerSuccess.Metrics.SampleBook;
 using JasperFx;
+using JasperFx.CodeGeneration;
 using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
@@ -57,7 +58,13 @@ builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataS
     .ApplyAllDatabaseChangesOnStartup()
     .IntegrateWithWolverine();
 
-builder.Host.UseWolverine(options => options.Durability.Mode = DurabilityMode.Solo);
+builder.Host.UseWolverine(options =>
+{
+    options.Durability.Mode = DurabilityMode.Solo;
+    // Endpoint code is compiled in from Internal/Generated (`codegen write`, see README), never generated at run time.
+    // Marten 9 generates none.
+    options.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
+});
 builder.Services.AddWolverineHttp();
 builder.Services.ConfigureHttpJsonOptions(options => MetricsStore.ConfigureJson(options.SerializerOptions));
 builder.Services.AddProblemDetails();
