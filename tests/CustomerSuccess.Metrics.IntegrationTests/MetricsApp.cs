@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -83,28 +82,14 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Runs the API host's own command line, as an operator would, against this test's schema.</summary>
     public async Task RunHostCommandAsync(params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var output = await HostCommand.RunAsync(AppContext.BaseDirectory, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CustomerSuccess.Metrics.Api.dll"));
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["ConnectionStrings__Marten"] = TestDatabase.ConnectionString;
-        info.Environment["Marten__Schema"] = Schema;
-        info.Environment["Marten__CheckpointEveryEvents"] = CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture);
-        info.Environment["Marten__RebuildPageSize"] = RebuildPageSize.ToString(CultureInfo.InvariantCulture);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await error}{await output}");
-        Assert.Contains("Finished rebuilding", await output);
+            ["ConnectionStrings__Marten"] = TestDatabase.ConnectionString,
+            ["Marten__Schema"] = Schema,
+            ["Marten__CheckpointEveryEvents"] = CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture),
+            ["Marten__RebuildPageSize"] = RebuildPageSize.ToString(CultureInfo.InvariantCulture),
+        }, arguments);
+        Assert.Contains("Finished rebuilding", output);
     }
 
     public async Task<Reply> PostEventsAsync(string json)
