@@ -14,6 +14,7 @@ using CustomerSuccess.Metrics.Ledger;
 using CustomerSuccess.Metrics.Recording;
 using CustomerSuccess.Metrics.SampleBook;
 using JasperFx;
+using JasperFx.CodeGeneration;
 using Marten;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
@@ -59,7 +60,13 @@ builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataS
     .ApplyAllDatabaseChangesOnStartup()
     .IntegrateWithWolverine();
 
-builder.Host.UseWolverine(options => options.Durability.Mode = DurabilityMode.Solo);
+builder.Host.UseWolverine(options =>
+{
+    options.Durability.Mode = DurabilityMode.Solo;
+    // Endpoint code is compiled in from Internal/Generated (`codegen write`, see README), never generated at run time.
+    // Marten 9 generates none.
+    options.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
+});
 builder.Services.AddWolverineHttp();
 builder.Services.ConfigureHttpJsonOptions(options =>
 {

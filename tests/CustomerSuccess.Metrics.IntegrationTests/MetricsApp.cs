@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -83,36 +82,14 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Runs the API host's own command line, as an operator would, against this test's schema.</summary>
     public async Task RunHostCommandAsync(params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var output = await HostCommand.RunAsync(AppContext.BaseDirectory, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        // The host's command line loads every assembly in its folder, and this folder also holds the test
-        // assembly, whose TestRun attribute names a type in xunit.core: with the test run's dependency list the
-        // host can resolve it. The host's own assemblies are the same either way.
-        var depsFile = Path.Combine(AppContext.BaseDirectory, $"{typeof(MetricsApp).Assembly.GetName().Name}.deps.json");
-        foreach (var argument in (string[])["exec", "--depsfile", depsFile, Path.Combine(AppContext.BaseDirectory, "CustomerSuccess.Metrics.Api.dll")])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["ConnectionStrings__Marten"] = TestDatabase.ConnectionString;
-        info.Environment["Marten__Schema"] = Schema;
-        info.Environment["Marten__CheckpointEveryEvents"] = CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture);
-        info.Environment["Marten__RebuildPageSize"] = RebuildPageSize.ToString(CultureInfo.InvariantCulture);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await error}{await output}");
-        Assert.Contains("Finished rebuilding", await output);
+            ["ConnectionStrings__Marten"] = TestDatabase.ConnectionString,
+            ["Marten__Schema"] = Schema,
+            ["Marten__CheckpointEveryEvents"] = CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture),
+            ["Marten__RebuildPageSize"] = RebuildPageSize.ToString(CultureInfo.InvariantCulture),
+        }, arguments);
+        Assert.Contains("Finished rebuilding", output);
     }
 
     public async Task<Reply> PostEventsAsync(string json)

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace CustomerSuccess.Metrics.IntegrationTests;
+
+/// <summary>The API host's own command line, as an operator runs it: the built host in a process of its own.</summary>
+internal static class HostCommand
+{
+    /// <summary>Runs the host with the given arguments to completion; fails the test unless it exits with 0. Returns its output.</summary>
+    /// <param name="workingDirectory">Also the host's content root.</param>
+    public static async Task<string> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        // The host's command line loads every assembly in its folder, and this folder also holds the test
+        // assembly, whose TestRun attribute names a type in xunit.core: with the test run's dependency list the
+        // host can resolve it. The host's own assemblies are the same either way.
+        var depsFile = Path.Combine(AppContext.BaseDirectory, $"{typeof(HostCommand).Assembly.GetName().Name}.deps.json");
+        foreach (var argument in (string[])["exec", "--depsfile", depsFile, Path.Combine(AppContext.BaseDirectory, "CustomerSuccess.Metrics.Api.dll")])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(process.ExitCode == 0, $"{string.Join(' ', arguments)}: exit {process.ExitCode}: {await error}{await output}");
+        return await output;
+    }
+}
