@@ -8,7 +8,7 @@ namespace CustomerSuccess.Metrics.Benchmarks;
 /// <summary>The four scenarios in order: ingest (which loads the API), queries, rebuild, memory.</summary>
 internal sealed class BenchmarkRun(BenchmarkSize size, string repository, DatabaseServer server, TextWriter log)
 {
-    private const long MemoryTargetBytes = 500_000_000;
+    private const long MemoryTargetBytes = 250_000_000;
     private const double HttpShareTarget = 0.5;
     private const double HttpRateTarget = 5_000;
     private const double FloorRatioTarget = 3;
@@ -77,7 +77,7 @@ internal sealed class BenchmarkRun(BenchmarkSize size, string repository, Databa
         report.Add(new ReportRow(
             "4 Memory: API peak RSS (VmHWM) after all scenarios", Format.Megabytes(peakMemory),
             "API VmHWM when first ready (empty store)", Format.Megabytes(readyMemory),
-            $"peak / ready {Format.Ratio((double)peakMemory / readyMemory)}", "< 500 MB", Format.YesNo(peakMemory < MemoryTargetBytes)));
+            $"peak / ready {Format.Ratio((double)peakMemory / readyMemory)}", "< 250 MB", Format.YesNo(peakMemory < MemoryTargetBytes)));
     }
 
     private static void AddIngest(Report report, IngestResult ingest)
