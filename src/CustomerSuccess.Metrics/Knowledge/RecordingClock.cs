@@ -50,7 +50,7 @@ public sealed class RecordingClock(IClock clock, NpgsqlDataSource dataSource, Re
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"select (select last_recorded from {tables.RecordingClock} where id = 1), " +
-            $"exists (select 1 from {tables.Schema}.mt_event_progression where name = $1)";
+            LedgerProjection.RebuildUnderWay(tables);
         command.Parameters.Add(new NpgsqlParameter { Value = LedgerProjection.RebuildProgressName });
         Instant? last;
         await using (var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false))

@@ -57,6 +57,10 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
     /// <summary>The row a rebuild keeps in the event store's progression table while it runs.</summary>
     public static readonly string RebuildProgressName = new ShardName(ProjectionName).Identity;
 
+    /// <summary>The SQL condition that a rebuild is under way or was interrupted, with <see cref="RebuildProgressName"/> as $1.</summary>
+    public static string RebuildUnderWay(ReadModelTables tables) =>
+        $"exists (select 1 from {tables.Schema}.mt_event_progression where name = $1)";
+
     /// <summary>
     /// Whether a rebuild of this projection is under way or was interrupted: a rebuild keeps its progress in the
     /// event store's progression table, and removes the row once it has finished, since the projection is inline.
@@ -64,7 +68,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
     public static async Task<bool> IsRebuildingAsync(NpgsqlConnection connection, ReadModelTables tables, CancellationToken cancellation)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"select exists (select 1 from {tables.Schema}.mt_event_progression where name = $1)";
+        command.CommandText = $"select {RebuildUnderWay(tables)}";
         command.Parameters.Add(new NpgsqlParameter { Value = RebuildProgressName });
         return (bool)(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false))!;
     }
