@@ -14,6 +14,8 @@ internal sealed class BenchmarkRun(BenchmarkSize size, string repository, Databa
     private const double FloorRatioTarget = 3;
     private const double NaiveRatioTarget = 100;
     private const double RebuildRateTarget = 20_000;
+    private const double SingleEventShareTarget = 0.5;
+    private static readonly TimeSpan SingleEventP99Target = TimeSpan.FromMilliseconds(100);
 
     public async Task<Report> ExecuteAsync(CancellationToken cancellation)
     {
@@ -78,6 +80,24 @@ internal sealed class BenchmarkRun(BenchmarkSize size, string repository, Databa
             "4 Memory: API peak RSS (VmHWM) after all scenarios", Format.Megabytes(peakMemory),
             "API VmHWM when first ready (empty store)", Format.Megabytes(readyMemory),
             $"peak / ready {Format.Ratio((double)peakMemory / readyMemory)}", "< 250 MB", Format.YesNo(peakMemory < MemoryTargetBytes)));
+
+        // After the memory reading: this scenario adds a book of its own to the store.
+        AddConcurrentWriters(report, await new ConcurrentWritersBenchmark(api, log).RunAsync(cancellation));
+    }
+
+    private static void AddConcurrentWriters(Report report, ConcurrentWritersResult writers)
+    {
+        var share = writers.SingleEvents.PerSecond / writers.Batches.PerSecond;
+        report.Add(new ReportRow(
+            $"5 Many small writers: {writers.Clients} concurrent clients, one event a request, each owning its customers " +
+            $"({writers.Customers:N0} customers, a book of their own)",
+            $"{writers.SingleEvents}, p50 {Format.Duration(writers.SingleEventLatency.Median)}, p99 {Format.Duration(writers.SingleEventLatency.P99)}",
+            "the same events in batches of 1,000 from one client, same API, same run", writers.Batches.ToString(),
+            $"single / batch {Format.Ratio(share)}", "≥ 0.5 × batches, p99 < 100 ms",
+            Format.YesNo(share >= SingleEventShareTarget && writers.SingleEventLatency.P99 < SingleEventP99Target)));
+        report.Note("Many small writers: requests arriving while a commit is in flight are committed together in the next one (group " +
+                    "commit), each still decided, answered and recorded at an instant of its own. The batch copy is sent first, then the " +
+                    "single-event copy, under other identifiers, into the store that scenarios 1 to 4 loaded.");
     }
 
     private static void AddIngest(Report report, IngestResult ingest)

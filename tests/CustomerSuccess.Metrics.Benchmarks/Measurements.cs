@@ -18,7 +18,11 @@ internal sealed record Latency(IReadOnlyList<TimeSpan> Samples)
         ? Sorted[Sorted.Count / 2]
         : (Sorted[Sorted.Count / 2 - 1] + Sorted[Sorted.Count / 2]) / 2;
 
-    public TimeSpan P95 => Sorted[(int)Math.Ceiling(0.95 * Sorted.Count) - 1];
+    public TimeSpan P95 => Percentile(0.95);
+
+    public TimeSpan P99 => Percentile(0.99);
+
+    private TimeSpan Percentile(double share) => Sorted[(int)Math.Ceiling(share * Sorted.Count) - 1];
 
     public override string ToString() => $"median {Format.Duration(Median)}, p95 {Format.Duration(P95)} (n={Samples.Count})";
 }

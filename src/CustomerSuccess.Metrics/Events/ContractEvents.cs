@@ -66,14 +66,14 @@ public sealed record RetentionCostRecorded(string EventId, LocalDate Date, strin
 
 public static class EventTypeNames
 {
-    public const string Signed = "contract.signed";
-    public const string CrossSold = "contract.cross_sold";
-    public const string Upsold = "contract.upsold";
-    public const string Downsold = "contract.downsold";
-    public const string Renewed = "contract.renewed";
-    public const string Churned = "contract.churned";
-    public const string Voided = "event.voided";
-    public const string RetentionCost = "retention_cost.recorded";
+    public const string Signed = Contracts.V1.EventTypes.Signed;
+    public const string CrossSold = Contracts.V1.EventTypes.CrossSold;
+    public const string Upsold = Contracts.V1.EventTypes.Upsold;
+    public const string Downsold = Contracts.V1.EventTypes.Downsold;
+    public const string Renewed = Contracts.V1.EventTypes.Renewed;
+    public const string Churned = Contracts.V1.EventTypes.Churned;
+    public const string Voided = Contracts.V1.EventTypes.Voided;
+    public const string RetentionCost = Contracts.V1.EventTypes.RetentionCost;
 
     public static readonly IReadOnlyList<string> All =
         [Signed, CrossSold, Upsold, Downsold, Renewed, Churned, Voided, RetentionCost];

@@ -17,9 +17,13 @@ public sealed class RecordingClock(IClock clock, NpgsqlDataSource dataSource, Re
 
     private static readonly Duration Tick = Duration.FromTicks(TicksPerMicrosecond);
 
-    /// <summary>Locks the clock row inside the caller's open transaction and returns the instant to record at.</summary>
-    public async Task<Instant> StampAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    /// <summary>
+    /// Locks the clock row inside the caller's open transaction and reserves <paramref name="count"/> consecutive
+    /// instants, one microsecond apart, to record at; returns the first.
+    /// </summary>
+    public async Task<Instant> StampAsync(NpgsqlConnection connection, int count, CancellationToken cancellation)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"insert into {tables.RecordingClock} (id, last_recorded) values (1, null) on conflict (id) do nothing; " +
@@ -31,7 +35,7 @@ public sealed class RecordingClock(IClock clock, NpgsqlDataSource dataSource, Re
 
         await using var update = connection.CreateCommand();
         update.CommandText = $"update {tables.RecordingClock} set last_recorded = $1 where id = 1";
-        update.Parameters.Add(new NpgsqlParameter { Value = stamp });
+        update.Parameters.Add(new NpgsqlParameter { Value = Later(stamp, count - 1) });
         await update.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
         return stamp;
     }
@@ -80,6 +84,9 @@ public sealed class RecordingClock(IClock clock, NpgsqlDataSource dataSource, Re
         await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false);
         return knownAt;
     }
+
+    /// <summary>The instant <paramref name="ticks"/> clock ticks (microseconds) after <paramref name="stamp"/>.</summary>
+    public static Instant Later(Instant stamp, int ticks) => stamp + Tick * ticks;
 
     private static Instant TruncateToMicroseconds(Instant instant) =>
         Instant.FromUnixTimeTicks(instant.ToUnixTimeTicks() / TicksPerMicrosecond * TicksPerMicrosecond);

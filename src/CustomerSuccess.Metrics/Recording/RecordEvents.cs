@@ -22,28 +22,122 @@ public sealed record RecordedEvent(string EventId, string Status);
 public sealed record RecordOutcome(IReadOnlyList<RecordedEvent> Results, Refusal? Refusal, Instant? RecordedAt);
 
 /// <summary>
-/// Appends a batch of validated events atomically: each event is decided against its customer's whole
-/// timeline (with the events before it in the batch), duplicates are recognised by eventId and
-/// fingerprint, and either everything new is appended at one recorded instant or nothing is.
+/// Appends batches of validated events, each atomically: every event is decided against its customer's whole
+/// timeline (with the events before it), duplicates are recognised by eventId and fingerprint, and either
+/// everything new in a batch is appended at the batch's recorded instant or nothing of it is.
+/// <para>
+/// Batches arriving while a commit is in flight wait and are then committed together, in arrival order, in one
+/// transaction (group commit): each is still decided on its own, answered with its own outcome and recorded at an
+/// instant of its own, strictly after the one before it, so many small writers do not queue one transaction each.
+/// </para>
 /// </summary>
 public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, RecordingClock recordingClock)
 {
+    /// <summary>The most batches one commit takes in.</summary>
+    public const int MaxBatchesPerCommit = 256;
+
+    /// <summary>The most events one commit takes in, unless a single batch holds more.</summary>
+    public const int MaxEventsPerCommit = 5_000;
+
     private const int Attempts = 5;
 
+    private readonly Lock _gate = new();
+    private readonly Queue<Waiting> _waiting = new();
+    private bool _committing;
     private volatile bool _receiptsKept;
 
+    /// <summary>Records one batch, committed alone or together with batches sent at the same time.</summary>
     public async Task<RecordOutcome> HandleAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
+    {
+        var waiting = new Waiting(events);
+        bool start;
+        lock (_gate)
+        {
+            _waiting.Enqueue(waiting);
+            start = !_committing;
+            _committing = true;
+        }
+
+        if (start)
+        {
+            _ = Task.Run(CommitWaitingAsync, CancellationToken.None);
+        }
+
+        // A caller that stops waiting does not withdraw its batch: it may be committed already, and a resend is a duplicate.
+        return await waiting.Outcome.Task.WaitAsync(cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Records several batches in one transaction, in order, each atomically; one outcome per batch.</summary>
+    public async Task<IReadOnlyList<RecordOutcome>> HandleAllAsync(
+        IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, CancellationToken cancellation)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryRecordAsync(events, cancellation).ConfigureAwait(false);
+                return await TryRecordAsync(batches, cancellation).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < Attempts && IsWriteConflict(e))
             {
                 // Another writer got there first; decide again against what it committed.
             }
+        }
+    }
+
+    private async Task CommitWaitingAsync()
+    {
+        while (true)
+        {
+            List<Waiting> group;
+            lock (_gate)
+            {
+                if (_waiting.Count == 0)
+                {
+                    _committing = false;
+                    return;
+                }
+
+                group = TakeGroup();
+            }
+
+            await CommitAsync(group).ConfigureAwait(false);
+        }
+    }
+
+    private List<Waiting> TakeGroup()
+    {
+        var group = new List<Waiting> { _waiting.Dequeue() };
+        var events = group[0].Events.Count;
+        while (group.Count < MaxBatchesPerCommit && _waiting.TryPeek(out var next) && events + next.Events.Count <= MaxEventsPerCommit)
+        {
+            group.Add(_waiting.Dequeue());
+            events += next.Events.Count;
+        }
+
+        return group;
+    }
+
+    private async Task CommitAsync(List<Waiting> group)
+    {
+        try
+        {
+            var outcomes = await HandleAllAsync([.. group.Select(w => w.Events)], CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < group.Count; i++)
+            {
+                group[i].Outcome.TrySetResult(outcomes[i]);
+            }
+        }
+        catch (Exception) when (group.Count > 1)
+        {
+            // Whatever failed the whole commit, no batch may fail for another's sake: each is tried again alone.
+            foreach (var waiting in group)
+            {
+                await CommitAsync([waiting]).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            group[0].Outcome.TrySetException(e);
         }
     }
 
@@ -81,54 +175,95 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
         || e.InnerException is not null && IsWriteConflict(e.InnerException);
 
-    private async Task<RecordOutcome> TryRecordAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
+    private async Task<IReadOnlyList<RecordOutcome>> TryRecordAsync(
+        IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, CancellationToken cancellation)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(cancellation).ConfigureAwait(false);
-        var stamp = await recordingClock.StampAsync(session.Connection, cancellation).ConfigureAwait(false);
+        var first = await recordingClock.StampAsync(session.Connection, batches.Count, cancellation).ConfigureAwait(false);
         await EnsureReadModelsCurrentAsync(session.Connection, cancellation).ConfigureAwait(false);
 
-        var batch = await Batch.LoadAsync(session, tables, stamp, events, cancellation).ConfigureAwait(false);
-
-        var results = new List<RecordedEvent>(events.Count);
-        foreach (var e in events)
+        // A refused batch leaves no trace in the others' decisions: they are decided again without it.
+        var refusals = new Refusal?[batches.Count];
+        while (true)
         {
-            var (status, refusal) = batch.Decide(e);
-            if (refusal is not null)
+            var decided = await DecideAsync(session, batches, refusals, first, cancellation).ConfigureAwait(false);
+            if (decided is null)
             {
-                return new RecordOutcome([], refusal, null);
+                continue;
             }
 
-            results.Add(new RecordedEvent(e.EventId, status!));
-        }
+            var (batch, results) = decided.Value;
+            if (batch.AppendPending())
+            {
+                await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
+            }
 
-        if (!batch.AppendPending())
-        {
-            return new RecordOutcome(results, null, null);
+            return [.. results.Select((r, i) => refusals[i] is { } refusal
+                ? new RecordOutcome([], refusal, null)
+                : new RecordOutcome(r!, null, batch.Appended(i) ? RecordingClock.Later(first, i) : null))];
         }
-
-        await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
-        return new RecordOutcome(results, null, stamp);
     }
 
-    /// <summary>The working state of one request: receipts, customers and what to append.</summary>
-    private sealed class Batch(IDocumentSession session, ReadModelTables tables, Instant stamp, Dictionary<string, EventReceipt> receipts)
+    /// <summary>
+    /// Decides every batch not yet refused, in order. Null when one is refused: its refusal is noted and the rest
+    /// must be decided again without it.
+    /// </summary>
+    private async Task<(Batch, List<RecordedEvent>?[])?> DecideAsync(
+        IDocumentSession session, IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, Refusal?[] refusals, Instant first,
+        CancellationToken cancellation)
+    {
+        var live = Enumerable.Range(0, batches.Count).Where(i => refusals[i] is null).ToArray();
+        var batch = await Batch.LoadAsync(session, tables, [.. live.SelectMany(i => batches[i])], cancellation).ConfigureAwait(false);
+        var results = new List<RecordedEvent>?[batches.Count];
+        foreach (var i in live)
+        {
+            var stamp = RecordingClock.Later(first, i);
+            var recorded = new List<RecordedEvent>(batches[i].Count);
+            foreach (var e in batches[i])
+            {
+                var (status, refusal) = batch.Decide(e, i, stamp);
+                if (refusal is not null)
+                {
+                    refusals[i] = refusal;
+                    return null;
+                }
+
+                recorded.Add(new RecordedEvent(e.EventId, status!));
+            }
+
+            results[i] = recorded;
+        }
+
+        return (batch, results);
+    }
+
+    private sealed class Waiting(IReadOnlyList<IPublishedEvent> events)
+    {
+        public IReadOnlyList<IPublishedEvent> Events { get; } = events;
+
+        public TaskCompletionSource<RecordOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>The working state of one commit: receipts, customers and what to append, with the batch each event came in.</summary>
+    private sealed class Batch(IDocumentSession session, ReadModelTables tables, Dictionary<string, EventReceipt> receipts)
     {
         private readonly Dictionary<string, EventReceipt> _receipts = receipts;
         private readonly Dictionary<string, WorkingCustomer> _customers = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<IPublishedEvent>> _pending = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<(IPublishedEvent Event, Instant Stamp)>> _pending = new(StringComparer.Ordinal);
+        private readonly HashSet<int> _appendingBatches = [];
         private long _nextSequence = long.MaxValue / 2;
 
-        /// <summary>A request's batch, with the receipts, tails and whole timelines its events need.</summary>
+        /// <summary>A commit's working state, with the receipts, tails and whole timelines its events need.</summary>
         public static async Task<Batch> LoadAsync(
-            IDocumentSession session, ReadModelTables tables, Instant stamp, IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
+            IDocumentSession session, ReadModelTables tables, IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
         {
             var ids = events.Select(e => e.EventId)
                 .Concat(events.OfType<EventVoided>().Select(v => v.VoidedEventId))
                 .Distinct(StringComparer.Ordinal)
                 .ToArray();
             var batch = new Batch(
-                session, tables, stamp, await EventReceipts.LoadAsync(session.Connection, tables, ids, cancellation).ConfigureAwait(false));
+                session, tables, await EventReceipts.LoadAsync(session.Connection, tables, ids, cancellation).ConfigureAwait(false));
             await batch.LoadCustomersAsync(events, cancellation).ConfigureAwait(false);
             return batch;
         }
@@ -190,7 +325,10 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             return needing;
         }
 
-        public (string? Status, Refusal? Refusal) Decide(IPublishedEvent e)
+        /// <summary>Whether the batch at this position in the commit has anything new to append.</summary>
+        public bool Appended(int batchIndex) => _appendingBatches.Contains(batchIndex);
+
+        public (string? Status, Refusal? Refusal) Decide(IPublishedEvent e, int batchIndex, Instant stamp)
         {
             if (_receipts.TryGetValue(e.EventId, out var existing))
             {
@@ -201,7 +339,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             {
                 IContractEvent contractEvent => (contractEvent.CustomerId,
                     _customers[contractEvent.CustomerId].Decide(TimelineEntry.From(contractEvent, _nextSequence++, stamp))),
-                EventVoided voided => DecideVoid(voided),
+                EventVoided voided => DecideVoid(voided, stamp),
                 RetentionCostRecorded => (StreamKeys.RetentionCosts, null),
                 _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown event type"),
             };
@@ -213,11 +351,12 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
 
             // The projection writes the receipt with the event; this one lets later events of the request see it.
             _receipts[e.EventId] = EventReceipt.For(e, streamKey!);
-            Pending(streamKey!).Add(e);
+            Pending(streamKey!).Add((e, stamp));
+            _appendingBatches.Add(batchIndex);
             return (RecordStatus.Appended, null);
         }
 
-        private (string?, Refusal?) DecideVoid(EventVoided e)
+        private (string?, Refusal?) DecideVoid(EventVoided e, Instant stamp)
         {
             var target = _receipts.GetValueOrDefault(e.VoidedEventId);
             if (ReceiptDecider.VoidTarget(e, target) is { } refused)
@@ -236,7 +375,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             return (target.StreamKey, refusal);
         }
 
-        private List<IPublishedEvent> Pending(string streamKey)
+        private List<(IPublishedEvent Event, Instant Stamp)> Pending(string streamKey)
         {
             if (!_pending.TryGetValue(streamKey, out var list))
             {
@@ -246,18 +385,19 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             return list;
         }
 
-        /// <summary>Queues every new event with the request's recorded instant; false when there is nothing new.</summary>
+        /// <summary>Queues every new event with its batch's recorded instant; false when there is nothing new.</summary>
         public bool AppendPending()
         {
-            foreach (var (streamKey, events) in _pending)
+            foreach (var (streamKey, pending) in _pending)
             {
+                var events = pending.Select(p => p.Event).ToArray();
                 var action = streamKey == StreamKeys.RetentionCosts
                     ? session.Events.Append(streamKey, events)
                     : _customers[streamKey].StoredVersion == 0
                         ? session.Events.StartStream(streamKey, events)
-                        : session.Events.Append(streamKey, _customers[streamKey].StoredVersion + events.Count, events);
+                        : session.Events.Append(streamKey, _customers[streamKey].StoredVersion + events.Length, events);
 
-                foreach (var e in action.Events)
+                foreach (var (e, (_, stamp)) in action.Events.Zip(pending))
                 {
                     e.Timestamp = stamp.ToDateTimeOffset();
                 }
