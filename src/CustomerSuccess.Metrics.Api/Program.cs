@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using CustomerSuccess.Metrics.Api;
 using CustomerSuccess.Metrics.Api.Endpoints;
 using CustomerSuccess.Metrics.Api.Hosting;
+using CustomerSuccess.Metrics.Api.Messaging;
+using CustomerSuccess.Metrics.Messaging;
 using CustomerSuccess.Metrics.Arr;
 using CustomerSuccess.Metrics.Audit;
 using CustomerSuccess.Metrics.Bridge;
@@ -55,10 +57,20 @@ builder.Services.AddSingleton<MovementAudit>();
 builder.Services.AddSingleton<CustomerAsOf>();
 builder.Services.AddSingleton<CustomerHistory>();
 
+builder.Services.AddSingleton<RefusedMessages>();
+
 builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataSource, schema, checkpointEveryEvents, rebuildPageSize))
     .UseLightweightSessions()
     .ApplyAllDatabaseChangesOnStartup()
-    .IntegrateWithWolverine();
+    .IntegrateWithWolverine(integration =>
+    {
+        // The inbox, outbox and PostgreSQL queues live beside the event store, in its schema.
+        integration.MessageStorageSchemaName = schema;
+        integration.TransportSchemaName = schema;
+    });
+
+var bus = ContractEventsBus.From(builder.Configuration);
+builder.Services.AddSingleton(bus);
 
 builder.Host.UseWolverine(options =>
 {
@@ -66,6 +78,7 @@ builder.Host.UseWolverine(options =>
     // Endpoint code is compiled in from Internal/Generated (`codegen write`, see README), never generated at run time.
     // Marten 9 generates none.
     options.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
+    bus.Configure(options);
 });
 builder.Services.AddWolverineHttp();
 builder.Services.ConfigureHttpJsonOptions(options =>

@@ -99,6 +99,14 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return await Reply.ReadAsync(response);
     }
 
+    /// <summary>POSTs with no body, as an action on a resource.</summary>
+    public async Task<Reply> PostAsync(string path)
+    {
+        using var client = CreateClient();
+        using var response = await client.PostAsync(path, null);
+        return await Reply.ReadAsync(response);
+    }
+
     public async Task<Reply> GetAsync(string path)
     {
         using var client = CreateClient();

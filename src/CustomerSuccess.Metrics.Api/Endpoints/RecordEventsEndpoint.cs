@@ -1,8 +1,7 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
-using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Recording;
+using CustomerSuccess.Metrics.Messaging;
 using CustomerSuccess.Metrics.Telemetry;
 using Wolverine.Http;
 
@@ -13,7 +12,7 @@ public sealed record RecordEventsResponse(IReadOnlyList<RecordedEvent> Results, 
 /// <summary>POST /api/v1/events: one event or a batch of up to 1,000, applied atomically and idempotently.</summary>
 public static class RecordEventsEndpoint
 {
-    public const int MaxBodyBytes = 4 * 1024 * 1024;
+    public const int MaxBodyBytes = EventBody.MaxBytes;
 
     [WolverinePost("/api/v1/events")]
     [Tags("Events")]
@@ -45,56 +44,30 @@ public static class RecordEventsEndpoint
             body.Write(buffer, 0, read);
         }
 
-        JsonDocument document;
+        var parsed = EventBody.Parse(body.GetBuffer().AsMemory(0, (int)body.Length), out var isBatch);
+        if (!parsed.IsValid)
+        {
+            return Refuse(MessageRefusal.RuleOf(parsed.Errors.Keys.First()), Problems.Invalid(parsed.Errors));
+        }
+
+        RecordOutcome outcome;
         try
         {
-            document = JsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length), new JsonDocumentOptions { MaxDepth = 16 });
+            outcome = await recorder.HandleAsync(parsed.Events, cancellation);
         }
-        catch (JsonException e)
+        catch (ReadModelsOutdatedException e)
         {
-            return Refuse("json", Problems.Invalid("", $"the body is not valid JSON: {e.Message}"));
+            return Refuse("read_models", Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The read models must be rebuilt before events can be recorded"));
         }
 
-        using (document)
+        if (outcome.Refusal is { } refusal)
         {
-            var parsed = EventParser.Parse(document.RootElement);
-            if (!parsed.IsValid)
-            {
-                return Refuse(RuleOf(parsed.Errors.Keys.First()), Problems.Invalid(parsed.Errors));
-            }
-
-            RecordOutcome outcome;
-            try
-            {
-                outcome = await recorder.HandleAsync(parsed.Events, cancellation);
-            }
-            catch (ReadModelsOutdatedException e)
-            {
-                return Refuse("read_models", Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "The read models must be rebuilt before events can be recorded"));
-            }
-
-            if (outcome.Refusal is { } refusal)
-            {
-                var isBatch = document.RootElement.ValueKind == JsonValueKind.Array;
-                var index = parsed.Events.Select(e => e.EventId).ToList().IndexOf(refusal.EventId);
-                return Refuse(refusal.Field, Problems.Refused(refusal, isBatch ? $"[{index}].{refusal.Field}" : refusal.Field));
-            }
-
-            foreach (var (e, result) in parsed.Events.Zip(outcome.Results))
-            {
-                if (result.Status == RecordStatus.Appended)
-                {
-                    EngineTelemetry.EventsRecorded.Add(1, new KeyValuePair<string, object?>("type", EventTypeNames.Of(e)));
-                }
-                else
-                {
-                    EngineTelemetry.Duplicates.Add(1);
-                }
-            }
-
-            return Results.Ok(new RecordEventsResponse(outcome.Results, outcome.RecordedAt));
+            var index = parsed.Events.Select(e => e.EventId).ToList().IndexOf(refusal.EventId);
+            return Refuse(refusal.Field, Problems.Refused(refusal, isBatch ? $"[{index}].{refusal.Field}" : refusal.Field));
         }
+
+        return Results.Ok(new RecordEventsResponse(outcome.Results, outcome.RecordedAt));
     }
 
     /// <summary>
@@ -123,8 +96,6 @@ public static class RecordEventsEndpoint
         return problem;
     }
 
-    /// <summary>The field a path names, without the event's position in a batch: <c>[3].customer.segment</c> is <c>customer.segment</c>.</summary>
-    private static string RuleOf(string path) => path.StartsWith('[') ? path[(path.IndexOf(']') + 1)..].TrimStart('.') : path;
 
     private static IResult TooLarge() =>
         Refuse("body_size", Problems.TooLarge($"the body may be at most {MaxBodyBytes / 1024 / 1024} MiB; send large loads as batches of up to 1,000 events"));

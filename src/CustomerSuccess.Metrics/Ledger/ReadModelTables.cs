@@ -17,6 +17,7 @@ public sealed class ReadModelTables(string schema)
     public const string RecordingClockName = "cs_recording_clock";
     public const string CustomerTailsName = "cs_customer_tails";
     public const string EventReceiptsName = "cs_event_receipts";
+    public const string RefusedMessagesName = "cs_refused_messages";
 
     public string Schema { get; } = schema;
 
@@ -33,6 +34,8 @@ public sealed class ReadModelTables(string schema)
     public string CustomerTails => $"{Schema}.{CustomerTailsName}";
 
     public string EventReceipts => $"{Schema}.{EventReceiptsName}";
+
+    public string RefusedMessages => $"{Schema}.{RefusedMessagesName}";
 
     public IEnumerable<ISchemaObject> Build()
     {
@@ -103,6 +106,23 @@ public sealed class ReadModelTables(string schema)
         receipts.AddColumn("fingerprint", "varchar").NotNull();
         receipts.AddColumn("voided_by", "varchar");
         yield return receipts;
+
+        // Messages from the bus that were refused, with why; kept until replayed or discarded. Not a read model:
+        // a rebuild leaves it alone.
+        var refused = new Table(RefusedMessages);
+        refused.AddColumn("id", "uuid").AsPrimaryKey();
+        refused.AddColumn("source", "varchar").NotNull();
+        refused.AddColumn("body", "bytea").NotNull();
+        refused.AddColumn("first_refused_at", "timestamp with time zone").NotNull();
+        refused.AddColumn("refused_at", "timestamp with time zone").NotNull();
+        refused.AddColumn("status", "integer").NotNull();
+        refused.AddColumn("rule", "varchar").NotNull();
+        refused.AddColumn("field", "varchar").NotNull();
+        refused.AddColumn("detail", "text").NotNull();
+        refused.AddColumn("event_id", "varchar");
+        refused.AddColumn("state", "varchar").NotNull();
+        refused.AddColumn("settled_at", "timestamp with time zone");
+        yield return refused;
 
         var clock = new Table(RecordingClock);
         clock.AddColumn("id", "integer").AsPrimaryKey();

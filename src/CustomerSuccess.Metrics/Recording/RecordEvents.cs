@@ -3,6 +3,7 @@ using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Ledger;
+using CustomerSuccess.Metrics.Telemetry;
 using JasperFx.Events;
 using Marten;
 using JasperFx;
@@ -67,19 +68,65 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         return await waiting.Outcome.Task.WaitAsync(cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>Records several batches in one transaction, in order, each atomically; one outcome per batch.</summary>
+    /// <summary>
+    /// Records several batches in order, each atomically, in as few transactions as the bounds of one commit allow;
+    /// one outcome per batch.
+    /// </summary>
     public async Task<IReadOnlyList<RecordOutcome>> HandleAllAsync(
+        IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, CancellationToken cancellation)
+    {
+        var outcomes = new List<RecordOutcome>(batches.Count);
+        var start = 0;
+        while (start < batches.Count)
+        {
+            var end = start + 1;
+            var events = batches[start].Count;
+            while (end < batches.Count && end - start < MaxBatchesPerCommit && events + batches[end].Count <= MaxEventsPerCommit)
+            {
+                events += batches[end++].Count;
+            }
+
+            outcomes.AddRange(await CommitAllAsync([.. batches.Skip(start).Take(end - start)], cancellation).ConfigureAwait(false));
+            start = end;
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Records several batches in one transaction, in order, each atomically; one outcome per batch.</summary>
+    private async Task<IReadOnlyList<RecordOutcome>> CommitAllAsync(
         IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, CancellationToken cancellation)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryRecordAsync(batches, cancellation).ConfigureAwait(false);
+                var outcomes = await TryRecordAsync(batches, cancellation).ConfigureAwait(false);
+                for (var i = 0; i < batches.Count; i++)
+                {
+                    Count(batches[i], outcomes[i]);
+                }
+
+                return outcomes;
             }
             catch (Exception e) when (attempt < Attempts && IsWriteConflict(e))
             {
                 // Another writer got there first; decide again against what it committed.
+            }
+        }
+    }
+
+    private static void Count(IReadOnlyList<IPublishedEvent> batch, RecordOutcome outcome)
+    {
+        foreach (var (e, result) in batch.Zip(outcome.Results))
+        {
+            if (result.Status == RecordStatus.Appended)
+            {
+                EngineTelemetry.EventsRecorded.Add(1, new KeyValuePair<string, object?>("type", EventTypeNames.Of(e)));
+            }
+            else
+            {
+                EngineTelemetry.Duplicates.Add(1);
             }
         }
     }
@@ -121,7 +168,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     {
         try
         {
-            var outcomes = await HandleAllAsync([.. group.Select(w => w.Events)], CancellationToken.None).ConfigureAwait(false);
+            var outcomes = await CommitAllAsync([.. group.Select(w => w.Events)], CancellationToken.None).ConfigureAwait(false);
             for (var i = 0; i < group.Count; i++)
             {
                 group[i].Outcome.TrySetResult(outcomes[i]);

@@ -1,0 +1,87 @@
+using CustomerSuccess.Metrics.Recording;
+using JasperFx.Core;
+using Npgsql;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Postgresql;
+using Wolverine.Postgresql.Transport;
+using Wolverine.RabbitMQ;
+using V1 = CustomerSuccess.Metrics.Contracts.V1;
+
+namespace CustomerSuccess.Metrics.Api.Messaging;
+
+/// <summary>
+/// Where contract events arrive by message: RabbitMQ when <c>ConnectionStrings:RabbitMq</c> (or <c>Messaging:RabbitMq</c>)
+/// names a broker, otherwise a queue kept in the event store's own PostgreSQL database. Either way through Wolverine's
+/// durable inbox: a message is stored before it is acknowledged, and recorded once however often it is delivered.
+/// </summary>
+public sealed record ContractEventsBus(string? RabbitMq, string Queue)
+{
+    /// <summary>The PostgreSQL queue's name: table names take no dots.</summary>
+    public string PostgresQueue => Queue.Replace('.', '_').Replace('-', '_');
+
+    /// <summary>Messages applied together, at most; and how long the first of a batch waits for others.</summary>
+    public const int BatchSize = 500;
+
+    public static readonly TimeSpan BatchWait = TimeSpan.FromMilliseconds(20);
+
+    public static ContractEventsBus From(IConfiguration configuration)
+    {
+        var rabbit = configuration.GetConnectionString("RabbitMq");
+        if (string.IsNullOrWhiteSpace(rabbit))
+        {
+            rabbit = configuration["Messaging:RabbitMq"];
+        }
+
+        var queue = configuration["Messaging:ContractEventsQueue"];
+        return new ContractEventsBus(
+            string.IsNullOrWhiteSpace(rabbit) ? null : rabbit, string.IsNullOrWhiteSpace(queue) ? V1.Messaging.ContractEventsQueue : queue);
+    }
+
+    public string Describe() => RabbitMq is null
+        ? $"queue {PostgresQueue} in the event store's PostgreSQL database"
+        : $"RabbitMQ queue {Queue} at {Redacted(RabbitMq)}";
+
+    public void Configure(WolverineOptions options)
+    {
+        var serializer = new RawBodySerializer();
+        if (RabbitMq is not null)
+        {
+            var rabbit = Uri.TryCreate(RabbitMq, UriKind.Absolute, out var uri) ? options.UseRabbitMq(uri) : options.UseRabbitMq(RabbitMq);
+            // Refused messages are kept by the engine with their refusal; nothing is left on a broker queue unseen.
+            rabbit.AutoProvision().DisableDeadLetterQueueing();
+            options.ListenToRabbitQueue(Queue)
+                .DefaultIncomingMessage<ContractEventsMessage>()
+                .DefaultSerializer(serializer)
+                // Whatever content type a publisher sets or leaves out, the body is read as the wire format, also when
+                // a stored message is recovered from the inbox after a restart.
+                .UseInterop((_, mapper) => mapper.MapIncomingProperty(e => e.ContentType!, (envelope, _) => envelope.ContentType = serializer.ContentType))
+                .UseDurableInbox()
+                .Sequential();
+        }
+        else
+        {
+            options.Transports.GetOrCreate<PostgresqlTransport>().AutoProvision = true;
+            options.ListenToPostgresqlQueue(PostgresQueue)
+                .DefaultIncomingMessage<ContractEventsMessage>()
+                .DefaultSerializer(serializer)
+                .Sequential();
+            options.PublishMessage<ContractEventsMessage>().ToPostgresqlQueue(PostgresQueue);
+        }
+
+        // One batch at a time, in the order received, so a customer's events are applied in the order published.
+        options.BatchMessagesOf<ContractEventsMessage>(batching =>
+        {
+            batching.BatchSize = BatchSize;
+            batching.TriggerTime = BatchWait;
+        }).Sequential();
+
+        // The database out of reach, or read models being rebuilt: wait and try again, never set the message aside.
+        options.OnException<NpgsqlException>().Or<ReadModelsOutdatedException>().Or<TimeoutException>()
+            .RetryWithCooldown(250.Milliseconds(), 1.Seconds(), 5.Seconds(), 15.Seconds())
+            .Then.PauseThenRequeue(30.Seconds());
+    }
+
+    private static string Redacted(string connection) =>
+        Uri.TryCreate(connection, UriKind.Absolute, out var uri) ? $"{uri.Host}:{uri.Port}" : "the configured broker";
+}
