@@ -65,7 +65,7 @@ public class BusTests(MetricsApp app) : IClassFixture<MetricsApp>
     }
 }
 
-/// <summary>Asks again until the answer satisfies the condition, for what the bus applies in its own time.</summary>
+/// <summary>Asks again until the answer is a 200 that satisfies the condition, for what the bus applies in its own time.</summary>
 internal static class Eventually
 {
     public static async Task<Reply> GetAsync(MetricsApp app, string path, Func<Reply, bool> done, int seconds = 30)
@@ -73,8 +73,8 @@ internal static class Eventually
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
-            var reply = (await app.GetAsync(path)).ShouldBe(HttpStatusCode.OK);
-            if (done(reply))
+            var reply = await app.GetAsync(path);
+            if (reply.Status == HttpStatusCode.OK && done(reply))
             {
                 return reply;
             }

@@ -17,7 +17,7 @@ namespace CustomerSuccess.Metrics.IntegrationTests;
 /// The real API host over real PostgreSQL, in a schema of its own so test classes run in parallel, with a
 /// clock the test sets. One instance per test class.
 /// </summary>
-public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public static readonly Instant Start = Instant.FromUtc(2025, 1, 1, 9, 0);
 
@@ -32,6 +32,9 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Tiny, so that a rebuild carries customers from page to page and splits recorded instants over pages.</summary>
     public const int RebuildPageSize = 2;
+
+    /// <summary>Further configuration a kind of app adds to the host's.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
     private readonly SemaphoreSlim _seeding = new(1, 1);
     private bool _seeded;
@@ -60,6 +63,11 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Marten:Schema", Schema);
         builder.UseSetting("Marten:CheckpointEveryEvents", CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Marten:RebuildPageSize", RebuildPageSize.ToString(CultureInfo.InvariantCulture));
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<IClock>();
@@ -77,6 +85,7 @@ public sealed class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _seeding.Dispose();
         await base.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Runs the API host's own command line, as an operator would, against this test's schema.</summary>

@@ -7,7 +7,7 @@ using Xunit.Sdk;
 namespace CustomerSuccess.Metrics.IntegrationTests;
 
 /// <summary>
-/// xUnit's own test framework, which also stops the run's private PostgreSQL before it reports the run as
+/// xUnit's own test framework, which also stops the run's private PostgreSQL (and RabbitMQ) before it reports the run as
 /// finished. Any later is too late: once the run is reported finished, the test platform gives the test host
 /// 100 ms to exit (VSTEST_TESTHOST_SHUTDOWN_TIMEOUT) and then kills it, and xUnit disposes its framework
 /// without waiting, so the server's watchdog would still be at work when <c>dotnet test</c> returns.
@@ -36,6 +36,7 @@ public sealed class TestRun(IMessageSink diagnosticMessageSink) : XunitTestFrame
         protected override async Task BeforeTestAssemblyFinishedAsync()
         {
             TestDatabase.Stop();
+            TestBroker.Stop();
             await base.BeforeTestAssemblyFinishedAsync();
         }
     }
