@@ -7,6 +7,7 @@ using CustomerSuccess.Metrics.Arr;
 using CustomerSuccess.Metrics.Audit;
 using CustomerSuccess.Metrics.Bridge;
 using CustomerSuccess.Metrics.CostOfRetention;
+using CustomerSuccess.Metrics.Explain;
 using CustomerSuccess.Metrics.Retention;
 using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Knowledge;
@@ -54,6 +55,9 @@ builder.Services.AddSingleton<CostOfRetentionQuery>();
 builder.Services.AddSingleton<MovementAudit>();
 builder.Services.AddSingleton<CustomerAsOf>();
 builder.Services.AddSingleton<CustomerHistory>();
+builder.Services.AddSingleton<ChurnAudit>();
+builder.Services.AddSingleton<ArrExplanation>();
+builder.Services.AddSingleton<RetentionCohortMembers>();
 
 builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataSource, schema, checkpointEveryEvents, rebuildPageSize))
     .UseLightweightSessions()
