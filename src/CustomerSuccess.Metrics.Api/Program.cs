@@ -9,6 +9,7 @@ using CustomerSuccess.Metrics.Arr;
 using CustomerSuccess.Metrics.Audit;
 using CustomerSuccess.Metrics.Bridge;
 using CustomerSuccess.Metrics.CostOfRetention;
+using CustomerSuccess.Metrics.Explain;
 using CustomerSuccess.Metrics.Retention;
 using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Knowledge;
@@ -56,6 +57,9 @@ builder.Services.AddSingleton<CostOfRetentionQuery>();
 builder.Services.AddSingleton<MovementAudit>();
 builder.Services.AddSingleton<CustomerAsOf>();
 builder.Services.AddSingleton<CustomerHistory>();
+builder.Services.AddSingleton<ChurnAudit>();
+builder.Services.AddSingleton<ArrExplanation>();
+builder.Services.AddSingleton<RetentionCohortMembers>();
 
 builder.Services.AddSingleton<RefusedMessages>();
 

@@ -17,7 +17,9 @@ public class ApiSurfaceTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
             CrossSold("os-2", "os", "os-c2", "2024-03-01", 3_000),
             Churned("os-3", "os", "os-c2", "2024-09-01"),
             Voided("os-4", "os-3"),
-            RetentionCost("os-5", "2024-06-30", "tooling", 500)))).ShouldBe(HttpStatusCode.OK);
+            RetentionCost("os-5", "2024-06-30", "tooling", 500),
+            Signed("oc-1", "oc", "oc-c1", "2024-02-01", 5_000),
+            Churned("oc-2", "oc", "oc-c1", "2024-10-01")))).ShouldBe(HttpStatusCode.OK);
     });
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -31,7 +33,7 @@ public class ApiSurfaceTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(12, routes.Count);
+        Assert.Equal(15, routes.Count);
         foreach (var route in routes)
         {
             var path = "/" + route.RoutePattern.RawText!.TrimStart('/');
@@ -56,6 +58,9 @@ public class ApiSurfaceTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
     [InlineData("/api/v1/audit/movements", "/api/v1/audit/movements?from=2024-01-01&to=2024-12-31")]
     [InlineData("/api/v1/customers/{customerId}", "/api/v1/customers/os?asOf=2024-12-31")]
     [InlineData("/api/v1/customers/{customerId}/events", "/api/v1/customers/os/events")]
+    [InlineData("/api/v1/audit/churn", "/api/v1/audit/churn?from=2024-01-01&to=2024-12-31")]
+    [InlineData("/api/v1/explain/arr", "/api/v1/explain/arr?asOf=2024-12-31")]
+    [InlineData("/api/v1/explain/retention", "/api/v1/explain/retention?from=2024-02-01&to=2024-12-31")]
     public async Task documented_response_fields_are_the_fields_answered(string path, string request)
     {
         var document = await DocumentAsync();

@@ -14,7 +14,7 @@ namespace CustomerSuccess.Metrics.IntegrationTests;
 /// </summary>
 public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryProperties.Amounts amounts, int seed)
 {
-    private sealed record Published(string Json, string EventId, string Customer, string? Contract, LocalDate Date, string Kind, decimal Amount, string? Voids);
+    internal sealed record Published(string Json, string EventId, string Customer, string? Contract, LocalDate Date, string Kind, decimal Amount, string? Voids);
 
     private static readonly LocalDate FirstDay = new(2023, 1, 1);
 
@@ -156,7 +156,7 @@ public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryPrope
     }
 
     /// <summary>Valid histories, split into knowledge steps; some upsells arrive late (backdated) and some are voided later.</summary>
-    private static List<List<Published>> Generate(Random random, Amounts amounts, int customers, int knowledgeSteps)
+    internal static List<List<Published>> Generate(Random random, Amounts amounts, int customers, int knowledgeSteps)
     {
         var steps = Enumerable.Range(0, knowledgeSteps).Select(_ => new List<Published>()).ToList();
         for (var c = 0; c < customers; c++)

@@ -17,6 +17,9 @@ public class ReadRequestTests(MetricsApp app) : IClassFixture<MetricsApp>
     [InlineData("/api/v1/audit/movements?from=2024-01-01&to=2024-12-31&page=2", "page", "from, to, kind, limit, offset, knownAt, segment")]
     [InlineData("/api/v1/customers/rr?asOf=2024-12-31&segment=smb", "segment", "asOf, knownAt")]
     [InlineData("/api/v1/customers/rr/events?knownAt=2024-06-01T00:00:00Z", "knownAt", "takes no query parameters")]
+    [InlineData("/api/v1/audit/churn?from=2024-01-01&to=2024-12-31&formt=csv", "formt", "from, to, knownAt, segment, format")]
+    [InlineData("/api/v1/explain/arr?asOf=2024-12-31&limit=10", "limit", "asOf, knownAt, segment, format")]
+    [InlineData("/api/v1/explain/retention?asOf=2024-12-31&kind=churn", "kind", "asOf, from, to, knownAt, segment, format")]
     public async Task an_unknown_query_parameter_is_a_400_naming_it_and_the_accepted_ones(string path, string parameter, string accepted)
     {
         var refused = (await app.GetAsync(path)).ShouldBe(HttpStatusCode.BadRequest);

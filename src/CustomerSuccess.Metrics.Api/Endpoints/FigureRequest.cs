@@ -15,6 +15,9 @@ public sealed record FigureRequest(
     public const int DefaultLimit = 1000;
     public const int MaxLimit = 10_000;
 
+    /// <summary>JSON unless CSV is asked for, by the <c>format</c> parameter or the Accept header.</summary>
+    public ResponseFormat Format { get; init; }
+
     public static readonly IReadOnlyList<string> MovementKindNames = [.. MovementKinds.Bridge, MovementKinds.TransferIn, MovementKinds.TransferOut];
 
     /// <summary>What the endpoint receives when its parameters were refused; it is never called with it.</summary>

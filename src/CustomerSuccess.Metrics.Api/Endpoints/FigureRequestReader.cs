@@ -46,6 +46,7 @@ public static class FigureRequestReader
         var kind = accepts.Accepts(QueryParameter.Kind) ? parameters.OneOf("kind", FigureRequest.MovementKindNames) : null;
         var limit = accepts.Accepts(QueryParameter.Limit) ? parameters.Integer("limit", FigureRequest.DefaultLimit, 1, FigureRequest.MaxLimit) : FigureRequest.DefaultLimit;
         var offset = accepts.Accepts(QueryParameter.Offset) ? parameters.Integer("offset", 0, 0, int.MaxValue) : 0;
+        var format = accepts.Accepts(QueryParameter.Format) ? ResponseFormats.Read(parameters, context.Request.Headers.Accept) : ResponseFormat.Json;
         if (!parameters.IsValid)
         {
             return (FigureRequest.Unread, Problems.InvalidQuery(parameters.Errors));
@@ -64,7 +65,7 @@ public static class FigureRequestReader
             }
         }
 
-        return (new FigureRequest(asOf ?? default, from, to, interval, knownAt, segment, kind, limit, offset), WolverineContinue.NoProblems);
+        return (new FigureRequest(asOf ?? default, from, to, interval, knownAt, segment, kind, limit, offset) { Format = format }, WolverineContinue.NoProblems);
     }
 
     private static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InUtc().Date;

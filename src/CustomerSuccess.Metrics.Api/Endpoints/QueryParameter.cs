@@ -12,6 +12,7 @@ public enum QueryParameter
     Kind,
     Limit,
     Offset,
+    Format,
 }
 
 /// <summary>

@@ -31,6 +31,8 @@ public static class QueryParameterDocs
             QueryParameter.Kind => (Enum([.. FigureRequest.MovementKindNames]), false, "Only movements of this kind. Default: every kind."),
             QueryParameter.Limit => (Integer(1, FigureRequest.MaxLimit), false, $"Movements per page. Default: {FigureRequest.DefaultLimit:N0}."),
             QueryParameter.Offset => (Integer(0, int.MaxValue), false, "Movements to skip. Default: 0."),
+            QueryParameter.Format => (Enum([.. ResponseFormats.Names]), false,
+                "json, or csv (text/csv with a header row, one row per entry). Default: as the Accept header asks (text/csv for CSV), else json."),
             _ => throw new ArgumentOutOfRangeException(nameof(parameter), parameter, "Unknown query parameter"),
         };
         return new OpenApiParameter

@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] EndpointTypes()
         {
-            return new System.Type[] { typeof(CustomerSuccess.Metrics.Api.Endpoints.ArrEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.ArrSeriesEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.AuditMovementsEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.BridgeEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.CostOfRetentionEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.CustomerEndpoints), typeof(CustomerSuccess.Metrics.Api.Endpoints.DeadLettersEndpoints), typeof(CustomerSuccess.Metrics.Api.Endpoints.RecordEventsEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.RetentionEndpoint) };
+            return new System.Type[] { typeof(CustomerSuccess.Metrics.Api.Endpoints.ArrEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.ArrExplanationEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.ArrSeriesEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.AuditMovementsEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.BridgeEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.ChurnAuditEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.CostOfRetentionEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.CustomerEndpoints), typeof(CustomerSuccess.Metrics.Api.Endpoints.DeadLettersEndpoints), typeof(CustomerSuccess.Metrics.Api.Endpoints.RecordEventsEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.RetentionEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.RetentionExplanationEndpoint) };
         }
     }
 
@@ -25,10 +25,13 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GeneratedHttpEndpointRegistry))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_arr))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_arr_series))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_audit_churn))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_audit_movements))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_customers_customerId))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_customers_customerId_events))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_dead_letters))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_explain_arr))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_explain_retention))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_metrics_bridge))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_metrics_cost_of_retention))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_metrics_retention))]
@@ -36,14 +39,17 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_v1_dead_letters_id_replay))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_v1_events))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.ArrEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.ArrExplanationEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.ArrSeriesEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.AuditMovementsEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.BridgeEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.ChurnAuditEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.CostOfRetentionEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.CustomerEndpoints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.DeadLettersEndpoints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.RecordEventsEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.RetentionEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.RetentionExplanationEndpoint))]
         public static void Pin()
         {
             // Intentionally empty. The [DynamicDependency] attributes above are the payload: they root the generated types for Native AOT, and [ModuleInitializer] guarantees this method is itself an ILC root.
