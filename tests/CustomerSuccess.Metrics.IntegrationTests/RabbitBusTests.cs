@@ -104,4 +104,21 @@ public class RabbitBusTests(RabbitMetricsApp app) : IClassFixture<RabbitMetricsA
             Assert.Equal(arr, await ArrAsync($"rs-{customer}"));
         }
     }
+
+    [Fact]
+    public async Task a_broker_restarted_mid_stream_is_reconnected_to_and_nothing_is_lost()
+    {
+        Assert.True(TestBroker.CanRestart, "The broker's folder is unknown: set CSM_RABBITMQ_DIR with ConnectionStrings__RabbitMq");
+        var histories = Enumerable.Range(1, 20).Select(c => History("rr", c)).ToList();
+
+        await app.PublishAsync(histories.SelectMany(h => h.Messages.Take(2)));
+        await TestBroker.RestartAsync(TimeSpan.FromSeconds(2));
+        await app.PublishAsync(histories.SelectMany(h => h.Messages.Skip(2)));
+
+        await Eventually.GetAsync(app, "/api/v1/customers/rr-20/events", r => r["events"].AsArray().Count == 4, seconds: 90);
+        foreach (var (customer, (_, arr)) in histories.Select((h, i) => (i + 1, h)))
+        {
+            Assert.Equal(arr, await ArrAsync($"rr-{customer}"));
+        }
+    }
 }

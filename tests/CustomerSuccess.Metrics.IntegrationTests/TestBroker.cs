@@ -5,42 +5,48 @@ namespace CustomerSuccess.Metrics.IntegrationTests;
 /// <summary>
 /// The RabbitMQ broker for the whole test run: the one named by <c>ConnectionStrings__RabbitMq</c>, or a private node
 /// started on first use by <c>scripts/private-rabbitmq.sh</c> and stopped when the run is over (<see cref="TestRun"/>).
+/// A node that script started elsewhere (as <c>.ci/run</c> does) is named by its folder in <c>CSM_RABBITMQ_DIR</c>, so
+/// tests may restart it too.
 /// </summary>
 internal static class TestBroker
 {
-    private static readonly Lazy<(string Uri, string? PrivateDirectory)> Broker = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<(string Uri, string? Directory, bool Private)> Broker = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string Uri => Broker.Value.Uri;
 
-    /// <summary>True when the tests started the broker themselves, and so may stop and start it.</summary>
-    public static bool IsPrivate => Broker.Value.PrivateDirectory is not null;
+    /// <summary>True when the node's folder is known, so that tests may restart the broker.</summary>
+    public static bool CanRestart => Broker.Value.Directory is not null;
 
     public static void Stop()
     {
-        if (Broker.IsValueCreated && Broker.Value.PrivateDirectory is { } directory)
+        if (Broker.IsValueCreated && Broker.Value is { Private: true, Directory: { } directory })
         {
             Script("stop", directory);
         }
     }
 
-    /// <summary>Stops the broker application inside its node, as a broker restart does, and starts it again.</summary>
-    public static void StopApp() => Script("stop-app", Broker.Value.PrivateDirectory!);
+    /// <summary>Stops the broker application inside its node and starts it again, as a broker restart does.</summary>
+    public static async Task RestartAsync(TimeSpan down)
+    {
+        Script("stop-app", Broker.Value.Directory!);
+        await Task.Delay(down);
+        Script("start-app", Broker.Value.Directory!);
+    }
 
-    public static void StartApp() => Script("start-app", Broker.Value.PrivateDirectory!);
-
-    private static (string, string?) Start()
+    private static (string, string?, bool) Start()
     {
         var configured = Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq");
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            return (configured, null);
+            var directory = Environment.GetEnvironmentVariable("CSM_RABBITMQ_DIR");
+            return (configured, string.IsNullOrWhiteSpace(directory) ? null : directory, false);
         }
 
-        var directory = Path.Combine(Path.GetTempPath(), $"csm-rabbitmq-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        var uri = Script("start", directory).Trim().Split('\n')[^1];
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Script("stop", directory);
-        return (uri, directory);
+        var own = Path.Combine(Path.GetTempPath(), $"csm-rabbitmq-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(own);
+        var uri = Script("start", own).Trim().Split('\n')[^1];
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Script("stop", own);
+        return (uri, own, true);
     }
 
     private static string Script(string command, string directory)
