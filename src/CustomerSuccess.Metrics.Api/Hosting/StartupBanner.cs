@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerSuccess.Metrics.Api.Messaging;
 using CustomerSuccess.Metrics.SampleBook;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,7 +10,8 @@ namespace CustomerSuccess.Metrics.Api.Hosting;
 
 /// <summary>Where the database is, where the API listens, and where to start looking: printed once, when the host is listening.</summary>
 public sealed class StartupBanner(
-    IServer server, IHostApplicationLifetime lifetime, DatabaseLocation database, IClock clock, SampleBookOptions? sampleBook = null)
+    IServer server, IHostApplicationLifetime lifetime, DatabaseLocation database, ContractEventsBus bus, IClock clock,
+    SampleBookOptions? sampleBook = null)
     : IHostedService
 {
     public const string RunningLine = "CustomerSuccess.Metrics is running.";
@@ -26,6 +28,7 @@ public sealed class StartupBanner(
 
                 {RunningLine}
                   PostgreSQL: {database.Description}
+                  Messages:   {bus.Describe()}
                   API:        {root}/api/v1
                   Reference:  {root}{ApiSurface.ReferencePath}
                   Health:     {root}{ApiSurface.ReadyPath}
