@@ -54,6 +54,8 @@ builder.Services.AddSingleton<CostOfRetentionQuery>();
 builder.Services.AddSingleton<MovementAudit>();
 builder.Services.AddSingleton<CustomerAsOf>();
 builder.Services.AddSingleton<CustomerHistory>();
+builder.Services.AddSingleton<CustomerList>();
+builder.Services.AddSingleton<RecordedInstants>();
 
 builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataSource, schema, checkpointEveryEvents, rebuildPageSize))
     .UseLightweightSessions()

@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] EndpointTypes()
         {
-            return new System.Type[] { typeof(CustomerSuccess.Metrics.Api.Endpoints.ArrEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.ArrSeriesEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.AuditMovementsEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.BridgeEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.CostOfRetentionEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.CustomerEndpoints), typeof(CustomerSuccess.Metrics.Api.Endpoints.RecordEventsEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.RetentionEndpoint) };
+            return new System.Type[] { typeof(CustomerSuccess.Metrics.Api.Endpoints.ArrEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.ArrSeriesEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.AuditMovementsEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.BridgeEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.CostOfRetentionEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.CustomerEndpoints), typeof(CustomerSuccess.Metrics.Api.Endpoints.CustomerListEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.KnowledgeEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.RecordEventsEndpoint), typeof(CustomerSuccess.Metrics.Api.Endpoints.RetentionEndpoint) };
         }
     }
 
@@ -26,8 +26,10 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_arr))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_arr_series))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_audit_movements))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_customers))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_customers_customerId))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_customers_customerId_events))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_knowledge))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_metrics_bridge))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_metrics_cost_of_retention))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_v1_metrics_retention))]
@@ -38,6 +40,8 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.BridgeEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.CostOfRetentionEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.CustomerEndpoints))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.CustomerListEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.KnowledgeEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.RecordEventsEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::CustomerSuccess.Metrics.Api.Endpoints.RetentionEndpoint))]
         public static void Pin()
