@@ -33,7 +33,7 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
             $"(select coalesce(string_agg(customer_id || known_from, '|' order by customer_id), '') from {app.Schema}.{ReadModelTables.CustomersName}) || ':' || " +
             $"(select coalesce(string_agg(concat_ws(',', customer_id, effective_date, name, segment, known_from, known_to), '|' " +
             $"order by customer_id, effective_date, known_from), '') from {app.Schema}.{ReadModelTables.CustomerDetailsName}) || ':' || " +
-            $"(select coalesce(string_agg(concat_ws(',', recorded_at, first_sequence, last_sequence), '|' order by recorded_at), '') " +
+            $"(select coalesce(string_agg(concat_ws(',', recorded_at, events, customers, first_stream, last_stream), '|' order by recorded_at), '') " +
             $"from {app.Schema}.{ReadModelTables.RecordedInstantsName}) " +
             $"from {app.Schema}.cs_arr_movements", connection);
         return (string)(await command.ExecuteScalarAsync())!;

@@ -19,32 +19,7 @@ public sealed class CustomerList(NpgsqlDataSource dataSource, ReadModelTables ta
     public async Task<CustomerPage> QueryAsync(
         LocalDate asOf, Instant knownAt, string? segment, string? status, int offset, int limit, CancellationToken cancellation)
     {
-        // Without a filter the page is chosen from the customers alone, and only its customers are looked up.
-        var filtered = segment is not null || status is not null;
-        var listed = filtered
-            ? $"""
-              select known.customer_id
-              from {tables.Customers} known
-              left join lateral ({Details("known")}) details on true
-              left join lateral ({Held("known")}) held on true
-              where known.known_from <= @knownAt
-                and (@segment::varchar is null or details.segment = @segment)
-                and {StatusCondition(status)}
-              """
-            : $"select known.customer_id from {tables.Customers} known where known.known_from <= @knownAt";
-
-        await using var command = dataSource.CreateCommand(
-            $"""
-            with listed as ({listed}),
-            page as (
-                select customer_id from listed order by customer_id collate "C" offset @offset limit @limit)
-            select total.customers, page.customer_id, details.name, details.segment, held.arr, held.movements
-            from (select count(*)::integer as customers from listed) as total
-            left join page on true
-            left join lateral ({Details("page")}) details on true
-            left join lateral ({Held("page")}) held on true
-            order by page.customer_id collate "C"
-            """);
+        await using var command = dataSource.CreateCommand(segment is null && status is null ? Unfiltered() : Filtered(status));
         command.Parameters.Add(new NpgsqlParameter("asOf", asOf));
         command.Parameters.Add(new NpgsqlParameter("knownAt", knownAt));
         command.Parameters.Add(new NpgsqlParameter("segment", NpgsqlTypes.NpgsqlDbType.Varchar) { Value = (object?)segment ?? DBNull.Value });
@@ -70,35 +45,77 @@ public sealed class CustomerList(NpgsqlDataSource dataSource, ReadModelTables ta
         return new CustomerPage(customers, total);
     }
 
-    /// <summary>The customer's latest name and segment change on or before asOf, as believed at knownAt.</summary>
-    private string Details(string customer) =>
+    /// <summary>
+    /// Without a filter the page is chosen from the customers alone, and only its customers are looked up: the cost of a
+    /// page does not grow with the book beyond sorting its ids.
+    /// </summary>
+    private string Unfiltered() =>
         $"""
-        select d.name, d.segment
-        from {tables.CustomerDetails} d
-        where d.customer_id = {customer}.customer_id and d.effective_date <= @asOf
-          and d.known_from <= @knownAt and (d.known_to is null or d.known_to > @knownAt)
-        order by d.effective_date desc
-        limit 1
+        with page as (
+            select known.customer_id
+            from {tables.Customers} known
+            where known.known_from <= @knownAt
+            order by known.customer_id collate "C"
+            offset @offset limit @limit)
+        select (select count(*)::integer from {tables.Customers} known where known.known_from <= @knownAt),
+               page.customer_id, details.name, details.segment, coalesce(held.arr, 0), coalesce(held.movements, 0)
+        from (select 1) as one
+        left join page on true
+        left join lateral (
+            select d.name, d.segment
+            from {tables.CustomerDetails} d
+            where d.customer_id = page.customer_id and d.effective_date <= @asOf and {Believed("d")}
+            order by d.effective_date desc
+            limit 1) details on true
+        left join lateral (
+            select sum(m.arr_delta) as arr, count(*)::integer as movements
+            from {tables.Movements} m
+            where m.customer_id = page.customer_id and m.movement_date <= @asOf and {Believed("m")}) held on true
+        order by page.customer_id collate "C"
         """;
 
     /// <summary>
-    /// The customer's ARR at the end of asOf, the sum of its movements up to then as believed at knownAt, and how many
-    /// there are: a customer with movements has had ARR.
+    /// With a filter every customer's state is needed to choose the page: each table is read once, as a whole, rather
+    /// than looked up customer by customer.
     /// </summary>
-    private string Held(string customer) =>
+    private string Filtered(string? status) =>
         $"""
-        select coalesce(sum(m.arr_delta), 0) as arr, count(*)::integer as movements
-        from {tables.Movements} m
-        where m.customer_id = {customer}.customer_id and m.movement_date <= @asOf
-          and m.known_from <= @knownAt and (m.known_to is null or m.known_to > @knownAt)
+        with held as (
+            select m.customer_id, sum(m.arr_delta) as arr, count(*)::integer as movements
+            from {tables.Movements} m
+            where m.movement_date <= @asOf and {Believed("m")}
+            group by m.customer_id),
+        details as (
+            select distinct on (d.customer_id) d.customer_id, d.name, d.segment
+            from {tables.CustomerDetails} d
+            where d.effective_date <= @asOf and {Believed("d")}
+            order by d.customer_id, d.effective_date desc),
+        listed as (
+            select known.customer_id, details.name, details.segment, coalesce(held.arr, 0) as arr,
+                   coalesce(held.movements, 0) as movements
+            from {tables.Customers} known
+            left join held on held.customer_id = known.customer_id
+            left join details on details.customer_id = known.customer_id
+            where known.known_from <= @knownAt
+              and (@segment::varchar is null or details.segment = @segment)
+              and {StatusCondition(status)})
+        select total.customers, page.customer_id, page.name, page.segment, page.arr, page.movements
+        from (select count(*)::integer as customers from listed) as total
+        left join (
+            select * from listed order by customer_id collate "C" offset @offset limit @limit) as page on true
+        order by page.customer_id collate "C"
         """;
+
+    /// <summary>Rows of a bitemporal table, under <paramref name="alias"/>, believed at knownAt.</summary>
+    private static string Believed(string alias) =>
+        $"{alias}.known_from <= @knownAt and ({alias}.known_to is null or {alias}.known_to > @knownAt)";
 
     private static string StatusCondition(string? status) => status switch
     {
         null => "true",
         CustomerStatus.Active => "held.arr > 0",
-        CustomerStatus.Churned => "held.arr = 0 and held.movements > 0",
-        CustomerStatus.NeverActive => "held.movements = 0",
+        CustomerStatus.Churned => "held.arr = 0",
+        CustomerStatus.NeverActive => "held.customer_id is null",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown customer status"),
     };
 }

@@ -13,8 +13,7 @@ public sealed record RecordedInstantPage(IReadOnlyList<RecordedInstant> Instants
 
 /// <summary>
 /// The instants at which the store learnt something: each request that appended events is one, with how many events
-/// it recorded and for how many customers. The projection keeps one row per instant with the range of store
-/// sequences recorded at it, so a page of instants reads only its own events.
+/// it recorded and for how many customers. The projection keeps one row per instant.
 /// </summary>
 public sealed class RecordedInstants(NpgsqlDataSource dataSource, ReadModelTables tables)
 {
@@ -24,26 +23,18 @@ public sealed class RecordedInstants(NpgsqlDataSource dataSource, ReadModelTable
         await using var command = dataSource.CreateCommand(
             $"""
             with listed as (
-                select recorded_at, first_sequence, last_sequence
+                select recorded_at, events, customers
                 from {tables.RecordedInstants}
-                where (@from is null or recorded_at >= @from) and recorded_at <= @to),
-            page as (
-                select * from listed order by recorded_at offset @offset limit @limit)
-            select total.instants, page.recorded_at, recorded.events, recorded.customers
+                where (@from is null or recorded_at >= @from) and recorded_at <= @to)
+            select total.instants, page.recorded_at, page.events, page.customers
             from (select count(*)::integer as instants from listed) as total
-            left join page on true
-            left join lateral (
-                select count(*)::integer as events,
-                       count(distinct e.stream_id) filter (where e.stream_id <> @retentionCosts)::integer as customers
-                from {tables.Schema}.mt_events e
-                where e.seq_id between page.first_sequence and page.last_sequence and e.timestamp = page.recorded_at) as recorded on true
+            left join (select * from listed order by recorded_at offset @offset limit @limit) as page on true
             order by page.recorded_at
             """);
         command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = (object?)from ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("to", to));
         command.Parameters.Add(new NpgsqlParameter("offset", offset));
         command.Parameters.Add(new NpgsqlParameter("limit", limit));
-        command.Parameters.Add(new NpgsqlParameter("retentionCosts", StreamKeys.RetentionCosts));
 
         var instants = new List<RecordedInstant>();
         var total = 0;
@@ -60,11 +51,22 @@ public sealed class RecordedInstants(NpgsqlDataSource dataSource, ReadModelTable
         return new RecordedInstantPage(instants, total);
     }
 
-    /// <summary>Queues the instants of a batch of appended events; a rebuild may split one instant over two batches.</summary>
+    /// <summary>
+    /// Queues the instants of a batch of appended events. A batch recorded through the write side holds whole instants;
+    /// a rebuild's page may hold part of one, added to the part stored before it. A customer's events of one request
+    /// are appended together, so a customer counted in both parts is the one whose events straddle the cut: the last
+    /// of the stored part and the first of this one.
+    /// </summary>
     public static void Queue(IDocumentOperations operations, ReadModelTables tables, IReadOnlyList<IEvent> events)
     {
         var instants = events.GroupBy(e => e.Timestamp)
-            .Select(g => (RecordedAt: Instant.FromDateTimeOffset(g.Key), First: g.Min(e => e.Sequence), Last: g.Max(e => e.Sequence)))
+            .Select(g => g.OrderBy(e => e.Sequence).ToList())
+            .Select(g => (
+                RecordedAt: Instant.FromDateTimeOffset(g[0].Timestamp),
+                Events: g.Count,
+                Customers: g.Select(e => e.StreamKey!).Where(IsCustomer).Distinct(StringComparer.Ordinal).Count(),
+                FirstStream: g[0].StreamKey!,
+                LastStream: g[^1].StreamKey!))
             .ToList();
         if (instants.Count == 0)
         {
@@ -72,12 +74,19 @@ public sealed class RecordedInstants(NpgsqlDataSource dataSource, ReadModelTable
         }
 
         operations.QueueSqlCommand(
-            $"insert into {tables.RecordedInstants} as stored (recorded_at, first_sequence, last_sequence) " +
-            "select * from unnest(?::timestamptz[], ?::bigint[], ?::bigint[]) " +
-            "on conflict (recorded_at) do update set first_sequence = least(stored.first_sequence, excluded.first_sequence), " +
-            "last_sequence = greatest(stored.last_sequence, excluded.last_sequence)",
+            $"insert into {tables.RecordedInstants} as stored (recorded_at, events, customers, first_stream, last_stream) " +
+            "select * from unnest(?::timestamptz[], ?::integer[], ?::integer[], ?::varchar[], ?::varchar[]) " +
+            "on conflict (recorded_at) do update set events = stored.events + excluded.events, " +
+            "customers = stored.customers + excluded.customers " +
+            "- case when stored.last_stream = excluded.first_stream and excluded.first_stream <> ? then 1 else 0 end, " +
+            "last_stream = excluded.last_stream",
             instants.Select(i => i.RecordedAt).ToArray(),
-            instants.Select(i => i.First).ToArray(),
-            instants.Select(i => i.Last).ToArray());
+            instants.Select(i => i.Events).ToArray(),
+            instants.Select(i => i.Customers).ToArray(),
+            instants.Select(i => i.FirstStream).ToArray(),
+            instants.Select(i => i.LastStream).ToArray(),
+            StreamKeys.RetentionCosts);
     }
+
+    private static bool IsCustomer(string streamKey) => streamKey != StreamKeys.RetentionCosts;
 }

@@ -139,11 +139,14 @@ public sealed class ReadModelTables(string schema)
         details.Indexes.Add(new IndexDefinition("ix_cs_customer_details_customer") { Columns = ["customer_id", "effective_date"] });
         yield return details;
 
-        // Each recorded instant with the range of store sequences recorded at it (they rise together).
+        // Each recorded instant with how many events and customers were recorded at it, and the streams of its first
+        // and last event in store order, by which a rebuild that splits an instant over two pages joins the halves.
         var instants = new Table(RecordedInstants);
         instants.AddColumn("recorded_at", "timestamp with time zone").AsPrimaryKey();
-        instants.AddColumn("first_sequence", "bigint").NotNull();
-        instants.AddColumn("last_sequence", "bigint").NotNull();
+        instants.AddColumn("events", "integer").NotNull();
+        instants.AddColumn("customers", "integer").NotNull();
+        instants.AddColumn("first_stream", "varchar").NotNull();
+        instants.AddColumn("last_stream", "varchar").NotNull();
         yield return instants;
 
         var clock = new Table(RecordingClock);
