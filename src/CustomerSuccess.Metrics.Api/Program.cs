@@ -60,6 +60,8 @@ builder.Services.AddSingleton<CustomerHistory>();
 builder.Services.AddSingleton<ChurnAudit>();
 builder.Services.AddSingleton<ArrExplanation>();
 builder.Services.AddSingleton<RetentionCohortMembers>();
+builder.Services.AddSingleton<CustomerList>();
+builder.Services.AddSingleton<RecordedInstants>();
 
 builder.Services.AddSingleton<RefusedMessages>();
 

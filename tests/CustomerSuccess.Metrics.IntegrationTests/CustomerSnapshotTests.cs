@@ -25,4 +25,5 @@ public class CustomerSnapshotTests(MetricsApp app) : IClassFixture<MetricsApp>
 
         Snapshot.Match(JToken.Parse(reply.Text), name);
     }
+
 }

@@ -18,8 +18,12 @@ internal static class Events
     public static string Renewed(string id, string customer, string contract, string date, decimal arr, string termEnd) =>
         $$"""{"eventId":"{{id}}","type":"contract.renewed","customerId":"{{customer}}","contractId":"{{contract}}","effectiveDate":"{{date}}","arr":{{arr}},"termEndDate":"{{termEnd}}"}""";
 
-    public static string Churned(string id, string customer, string contract, string date) =>
-        $$"""{"eventId":"{{id}}","type":"contract.churned","customerId":"{{customer}}","contractId":"{{contract}}","effectiveDate":"{{date}}","reason":"budget"}""";
+    public static string Churned(string id, string customer, string contract, string date, string reason = "budget") =>
+        $$"""{"eventId":"{{id}}","type":"contract.churned","customerId":"{{customer}}","contractId":"{{contract}}","effectiveDate":"{{date}}","reason":"{{reason}}"}""";
+
+    /// <summary>A renewal at the same ARR that sends new customer attributes: no movement, only a name and segment change.</summary>
+    public static string RenewedAs(string id, string customer, string contract, string date, decimal arr, string termEnd, string name, string segment) =>
+        $$$"""{"eventId":"{{{id}}}","type":"contract.renewed","customerId":"{{{customer}}}","contractId":"{{{contract}}}","effectiveDate":"{{{date}}}","arr":{{{arr}}},"termEndDate":"{{{termEnd}}}","customer":{"name":"{{{name}}}","segment":"{{{segment}}}"}}""";
 
     public static string Voided(string id, string voided) =>
         $$"""{"eventId":"{{id}}","type":"event.voided","voidedEventId":"{{voided}}","reason":"entered twice"}""";

@@ -40,6 +40,7 @@ public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryPrope
             app.Clock.Reset(instant + Duration.FromDays(1));
             var known = steps.Take(step + 1).SelectMany(s => s).ToList();
 
+            await CheckCustomerListAsync(known, FirstDay.PlusDays(random.Next(0, 1100)), InstantPattern.ExtendedIso.Format(instant));
             for (var check = 0; check < 6; check++)
             {
                 var from = FirstDay.PlusDays(random.Next(0, 1100));
@@ -95,6 +96,56 @@ public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryPrope
         Assert.Equal(Money(arrAtEnd.Values.Sum() / 12m), arr.Decimal("mrr"));
 
         return (bridgeQuery, (await app.GetAsync(bridgeQuery)).Text);
+    }
+
+    /// <summary>
+    /// The customer list, read a page at a time, holds every customer recorded so far with the ARR the definitions give,
+    /// as the customer's own endpoint does, and adds up to the ARR figure for the book and for each segment.
+    /// </summary>
+    private async Task CheckCustomerListAsync(List<Published> known, LocalDate asOf, string knownAt)
+    {
+        var query = $"asOf={asOf:yyyy-MM-dd}&knownAt={knownAt}";
+        var expected = ArrByCustomer(known, asOf);
+        var listed = await ListCustomersAsync(query);
+
+        Assert.Equal(known.Select(p => p.Customer).Distinct().Order(StringComparer.Ordinal), listed.Select(c => c.Id));
+        foreach (var customer in listed)
+        {
+            Assert.Equal(Money(expected.GetValueOrDefault(customer.Id)), customer.Arr);
+            var own = (await app.GetAsync($"/api/v1/customers/{customer.Id}?{query}")).ShouldBe(HttpStatusCode.OK);
+            Assert.Equal((own.Decimal("arr"), own["status"].GetValue<string>(), own.Body!["segment"]?.GetValue<string>()),
+                (customer.Arr, customer.Status, customer.Segment));
+        }
+
+        foreach (var segment in new string?[] { null, "smb", "mid_market", "enterprise" })
+        {
+            var filter = segment is null ? "" : $"&segment={segment}";
+            var arr = (await app.GetAsync($"/api/v1/arr?{query}{filter}")).ShouldBe(HttpStatusCode.OK);
+            var ofSegment = segment is null ? listed : await ListCustomersAsync(query + filter);
+            Assert.Equal(Money(ofSegment.Sum(c => expected.GetValueOrDefault(c.Id))), arr.Decimal("arr"));
+            // Each customer's ARR is presented rounded on its own: the presented parts may miss the total by half a cent each.
+            Assert.InRange(Math.Abs(ofSegment.Sum(c => c.Arr) - arr.Decimal("arr")), 0m, 0.005m * ofSegment.Count);
+            Assert.Equal(arr["activeCustomers"].GetValue<int>(), ofSegment.Count(c => c.Status == "active"));
+        }
+    }
+
+    private sealed record Listed(string Id, decimal Arr, string Status, string? Segment);
+
+    /// <summary>Every page of the customer list, read 7 customers at a time.</summary>
+    private async Task<List<Listed>> ListCustomersAsync(string query)
+    {
+        var listed = new List<Listed>();
+        var total = int.MaxValue;
+        for (var offset = 0; offset < total; offset += 7)
+        {
+            var page = (await app.GetAsync($"/api/v1/customers?{query}&limit=7&offset={offset}")).ShouldBe(HttpStatusCode.OK);
+            total = page["total"].GetValue<int>();
+            listed.AddRange(page["customers"].AsArray().Select(c => new Listed(
+                c!["customerId"]!.GetValue<string>(), c["arr"]!.GetValue<decimal>(), c["status"]!.GetValue<string>(),
+                c["segment"]?.GetValue<string>())));
+        }
+
+        return listed;
     }
 
     private static decimal Round(decimal rate) => Math.Round(rate, 6, MidpointRounding.ToEven);

@@ -29,7 +29,12 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
             $"order by known_at, movement_date, segment, kind), '')) from {app.Schema}.cs_arr_daily_checkpoints) || ':' || " +
             $"(select md5(coalesce(string_agg(movement_date || segment || kind || trim_scale(amount) || trim_scale(arr_delta) || logo_delta " +
             $"|| movements, '|' order by movement_date, segment, kind), '')) from {app.Schema}.cs_arr_daily where movements <> 0) || ':' || " +
-            $"(select coalesce(string_agg(event_id || amount || known_from || coalesce(known_to::text, ''), '|' order by event_id), '') from {app.Schema}.cs_retention_costs) " +
+            $"(select coalesce(string_agg(event_id || amount || known_from || coalesce(known_to::text, ''), '|' order by event_id), '') from {app.Schema}.cs_retention_costs) || ':' || " +
+            $"(select coalesce(string_agg(customer_id || known_from, '|' order by customer_id), '') from {app.Schema}.{ReadModelTables.CustomersName}) || ':' || " +
+            $"(select coalesce(string_agg(concat_ws(',', customer_id, effective_date, name, segment, known_from, known_to), '|' " +
+            $"order by customer_id, effective_date, known_from), '') from {app.Schema}.{ReadModelTables.CustomerDetailsName}) || ':' || " +
+            $"(select coalesce(string_agg(concat_ws(',', recorded_at, events, customers, first_stream, last_stream), '|' order by recorded_at), '') " +
+            $"from {app.Schema}.{ReadModelTables.RecordedInstantsName}) " +
             $"from {app.Schema}.cs_arr_movements", connection);
         return (string)(await command.ExecuteScalarAsync())!;
     }
@@ -52,10 +57,14 @@ public class RebuildTests(MetricsApp app) : IClassFixture<MetricsApp>
             Voided("rb-8", "rb-3"), Voided("rb-9", "rb-4"), Signed("rb-10", "rb-b", "rb-b2", "2024-09-01", 5_000, "mid_market")))).ShouldBe(HttpStatusCode.OK);
         var before = await ReadModelFingerprint();
         var arrBefore = (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).Decimal("arr");
+        var knownAt = (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).ShouldBe(HttpStatusCode.OK)["knownAt"].GetValue<string>();
+        var reads = new[] { $"/api/v1/knowledge?to={knownAt}", $"/api/v1/customers?asOf=2024-12-31&knownAt={knownAt}" };
+        var answers = await Task.WhenAll(reads.Select(async r => (await app.GetAsync(r)).ShouldBe(HttpStatusCode.OK).Text));
 
         await app.RunHostCommandAsync("projections", "rebuild");
 
         Assert.Equal(before, await ReadModelFingerprint());
+        Assert.Equal(answers, await Task.WhenAll(reads.Select(async r => (await app.GetAsync(r)).ShouldBe(HttpStatusCode.OK).Text)));
         Assert.Equal(arrBefore, (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).Decimal("arr"));
         Assert.Equal(14_500m, arrBefore);
 

@@ -9,7 +9,7 @@ public sealed record AuditedMovementView(
     Instant RecordedAt);
 
 public sealed record AuditMovementsResponse(
-    LocalDate From, LocalDate To, Instant KnownAt, string? Segment, string? Kind, int Total, int Offset, int Limit,
+    LocalDate From, LocalDate To, Instant KnownAt, string? Segment, string? Kind, string? CustomerId, int Total, int Offset, int Limit,
     IReadOnlyList<AuditedMovementView> Movements);
 
 /// <summary>GET /api/v1/audit/movements: every movement behind the bridge, with the eventIds that caused it.</summary>
@@ -19,12 +19,12 @@ public static class AuditMovementsEndpoint
     [Tags("Audit")]
     [EndpointSummary("Every movement behind the bridge, with the events that caused it")]
     [AcceptsQuery(QueryParameter.From, QueryParameter.To, QueryParameter.Kind, QueryParameter.Limit, QueryParameter.Offset,
-        QueryParameter.KnownAt, QueryParameter.Segment)]
+        QueryParameter.KnownAt, QueryParameter.Segment, QueryParameter.CustomerId)]
     public static async Task<AuditMovementsResponse> Get(FigureRequest request, MovementAudit audit, CancellationToken cancellation)
     {
         var page = await audit.QueryAsync(
-            request.From, request.To, request.Kind, request.KnownAt, request.Segment, request.Offset, request.Limit, cancellation);
-        return new AuditMovementsResponse(request.From, request.To, request.KnownAt, request.Segment, request.Kind, page.Total, request.Offset,
-            request.Limit, [.. page.Movements.Select(m => new AuditedMovementView(m.CustomerId, m.Date, m.Kind, m.Segment, m.Amount, m.EventIds, m.RecordedAt))]);
+            request.From, request.To, request.Kind, request.KnownAt, request.Segment, request.CustomerId, request.Offset, request.Limit, cancellation);
+        return new AuditMovementsResponse(request.From, request.To, request.KnownAt, request.Segment, request.Kind, request.CustomerId, page.Total,
+            request.Offset, request.Limit, [.. page.Movements.Select(m => new AuditedMovementView(m.CustomerId, m.Date, m.Kind, m.Segment, m.Amount, m.EventIds, m.RecordedAt))]);
     }
 }

@@ -7,13 +7,20 @@ using Wolverine.Http;
 namespace CustomerSuccess.Metrics.Api.Endpoints;
 
 public sealed record ContractEntry(
-    string ContractId, [property: Money] decimal Arr, LocalDate? TermEndDate, string Status, string? Product, LocalDate OpenedOn, LocalDate? ChurnedOn);
+    string ContractId, [property: Money] decimal Arr, LocalDate? TermEndDate, string Status, string? Product, LocalDate OpenedOn, LocalDate? ChurnedOn,
+    string? ChurnReason);
 
 public sealed record CustomerResponse(
     string CustomerId, LocalDate AsOf, Instant KnownAt, string Status, [property: Money] decimal Arr, [property: Money] decimal Mrr,
-    string Currency, string? Name, string? Segment, string? Csm, IReadOnlyList<ContractEntry> Contracts);
+    string Currency, string? Name, string? Segment, string? Csm, string? ChurnReason, IReadOnlyList<ContractEntry> Contracts);
 
-public sealed record CustomerEventsResponse(string CustomerId, IReadOnlyList<HistoryItem> Events);
+/// <summary>One entry of a customer's history; <see cref="Amount"/> as recorded, the customer's ARR around it rounded like every ARR.</summary>
+public sealed record HistoryEntry(
+    string EventId, string Type, LocalDate? EffectiveDate, Instant RecordedAt, long Sequence, bool Voided, string? VoidedByEventId,
+    Instant? VoidedAt, string? ContractId, decimal? Amount, LocalDate? TermEndDate, string? VoidedEventId, string? Reason,
+    [property: Money] decimal ArrBefore, [property: Money] decimal ArrAfter);
+
+public sealed record CustomerEventsResponse(string CustomerId, Instant KnownAt, IReadOnlyList<HistoryEntry> Events);
 
 /// <summary>GET /api/v1/customers/{customerId} and its event history.</summary>
 public static class CustomerEndpoints
@@ -29,23 +36,29 @@ public static class CustomerEndpoints
         var view = await customers.QueryAsync(customerId, request.AsOf, request.KnownAt, cancellation);
         if (view is null)
         {
-            return Problems.NotFound("customerId", $"no events are recorded for customer '{customerId}' as known at {InstantPattern.ExtendedIso.Format(request.KnownAt)}");
+            return NotKnown(customerId, request.KnownAt);
         }
 
         return Results.Ok(new CustomerResponse(view.CustomerId, request.AsOf, request.KnownAt, view.Status, view.Arr, view.Arr / 12m,
-            reporting.Currency, view.Name, view.Segment, view.Csm,
-            [.. view.Contracts.Select(c => new ContractEntry(c.ContractId, c.Arr, c.TermEndDate, c.Status, c.Product, c.OpenedOn, c.ChurnedOn))]));
+            reporting.Currency, view.Name, view.Segment, view.Csm, view.ChurnReason,
+            [.. view.Contracts.Select(c => new ContractEntry(c.ContractId, c.Arr, c.TermEndDate, c.Status, c.Product, c.OpenedOn, c.ChurnedOn, c.ChurnReason))]));
     }
 
     [WolverineGet("/api/v1/customers/{customerId}/events")]
     [Tags("Customers")]
-    [EndpointSummary("A customer's whole history in recorded order, voids and voided events alike")]
+    [EndpointSummary("A customer's history as known at an instant, in recorded order, voids and voided events alike, with ARR around each")]
+    [AcceptsQuery(QueryParameter.KnownAt, ReadsEventLogOnly = true)]
     [ProducesResponseType<CustomerEventsResponse>(StatusCodes.Status200OK)]
-    public static async Task<IResult> GetEvents(string customerId, CustomerHistory history, CancellationToken cancellation)
+    public static async Task<IResult> GetEvents(string customerId, FigureRequest request, CustomerHistory history, CancellationToken cancellation)
     {
-        var events = await history.QueryAsync(customerId, cancellation);
+        var events = await history.QueryAsync(customerId, request.KnownAt, cancellation);
         return events is null
-            ? Problems.NotFound("customerId", $"no events are recorded for customer '{customerId}'")
-            : Results.Ok(new CustomerEventsResponse(customerId, events));
+            ? NotKnown(customerId, request.KnownAt)
+            : Results.Ok(new CustomerEventsResponse(customerId, request.KnownAt, [.. events.Select(e => new HistoryEntry(
+                e.EventId, e.Type, e.EffectiveDate, e.RecordedAt, e.Sequence, e.Voided, e.VoidedByEventId, e.VoidedAt, e.ContractId, e.Amount,
+                e.TermEndDate, e.VoidedEventId, e.Reason, e.ArrBefore, e.ArrAfter))]));
     }
+
+    private static IResult NotKnown(string customerId, Instant knownAt) =>
+        Problems.NotFound("customerId", $"no events are recorded for customer '{customerId}' as known at {InstantPattern.ExtendedIso.Format(knownAt)}");
 }

@@ -8,8 +8,13 @@ namespace CustomerSuccess.Metrics.Api.Endpoints;
 /// A read request with every parameter its endpoint accepts read, bounded and defaulted, and its knowledge instant
 /// settled: the <c>knownAt</c> the answer is given as of, which a client can send again to reproduce it.
 /// </summary>
+/// <remarks>
+/// <see cref="RecordedFrom"/> and <see cref="RecordedTo"/> bound a range of recorded instants; <see cref="RecordedTo"/>
+/// is settled as <see cref="KnownAt"/> is.
+/// </remarks>
 public sealed record FigureRequest(
-    LocalDate AsOf, LocalDate From, LocalDate To, ReportingInterval? Interval, Instant KnownAt, string? Segment, string? Kind, int Limit, int Offset)
+    LocalDate AsOf, LocalDate From, LocalDate To, ReportingInterval? Interval, Instant KnownAt, string? Segment, string? Kind, int Limit, int Offset,
+    string? CustomerId, string? Status, Instant? RecordedFrom, Instant RecordedTo)
 {
     public const int MaxPeriods = 5000;
     public const int DefaultLimit = 1000;
@@ -21,5 +26,5 @@ public sealed record FigureRequest(
     public static readonly IReadOnlyList<string> MovementKindNames = [.. MovementKinds.Bridge, MovementKinds.TransferIn, MovementKinds.TransferOut];
 
     /// <summary>What the endpoint receives when its parameters were refused; it is never called with it.</summary>
-    public static readonly FigureRequest Unread = new(default, default, default, null, default, null, null, DefaultLimit, 0);
+    public static readonly FigureRequest Unread = new(default, default, default, null, default, null, null, DefaultLimit, 0, null, null, null, default);
 }

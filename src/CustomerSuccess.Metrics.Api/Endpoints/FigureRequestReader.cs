@@ -1,3 +1,4 @@
+using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Periods;
 using CustomerSuccess.Metrics.Recording;
@@ -9,7 +10,8 @@ namespace CustomerSuccess.Metrics.Api.Endpoints;
 
 /// <summary>
 /// Middleware for every endpoint: refuses query parameters the endpoint does not accept and reads the ones it does.
-/// The knowledge instant is settled only for endpoints that accept <c>knownAt</c>, which writes do not.
+/// The knowledge instant is settled only for endpoints that accept <c>knownAt</c> or the end of a range of recorded
+/// instants, which writes do not.
 /// </summary>
 public static class FigureRequestReader
 {
@@ -42,8 +44,13 @@ public static class FigureRequestReader
         ReportingInterval? fallback = ReportingPeriods.TryParse(accepts.DefaultInterval ?? "", out var parsed) ? parsed : null;
         var interval = accepts.Accepts(QueryParameter.Interval) ? parameters.Interval(fallback, from, to, FigureRequest.MaxPeriods) : null;
         var requestedKnownAt = accepts.Accepts(QueryParameter.KnownAt) ? parameters.Instant("knownAt") : null;
+        var (recordedFrom, requestedRecordedTo) = accepts.Accepts(QueryParameter.RecordedFrom) || accepts.Accepts(QueryParameter.RecordedTo)
+            ? parameters.InstantRange()
+            : (null, null);
         var segment = accepts.Accepts(QueryParameter.Segment) ? parameters.Segment() : null;
         var kind = accepts.Accepts(QueryParameter.Kind) ? parameters.OneOf("kind", FigureRequest.MovementKindNames) : null;
+        var status = accepts.Accepts(QueryParameter.Status) ? parameters.OneOf("status", CustomerStatus.All) : null;
+        var customerId = accepts.Accepts(QueryParameter.CustomerId) ? parameters.CustomerId() : null;
         var limit = accepts.Accepts(QueryParameter.Limit) ? parameters.Integer("limit", FigureRequest.DefaultLimit, 1, FigureRequest.MaxLimit) : FigureRequest.DefaultLimit;
         var offset = accepts.Accepts(QueryParameter.Offset) ? parameters.Integer("offset", 0, 0, int.MaxValue) : 0;
         var format = accepts.Accepts(QueryParameter.Format) ? ResponseFormats.Read(parameters, context.Request.Headers.Accept) : ResponseFormat.Json;
@@ -52,20 +59,23 @@ public static class FigureRequestReader
             return (FigureRequest.Unread, Problems.InvalidQuery(parameters.Errors));
         }
 
-        var knownAt = default(Instant);
-        if (accepts.Accepts(QueryParameter.KnownAt))
+        // The end of a range of recorded instants is a knowledge instant: settled the same way, so the answer never changes.
+        var settled = default(Instant);
+        if (accepts.Accepts(QueryParameter.KnownAt) || accepts.Accepts(QueryParameter.RecordedTo))
         {
             try
             {
-                knownAt = await recordingClock.SettleAsync(requestedKnownAt, cancellation).ConfigureAwait(false);
+                settled = await recordingClock.SettleAsync(
+                    requestedKnownAt ?? requestedRecordedTo, readsReadModels: !accepts.ReadsEventLogOnly, cancellation).ConfigureAwait(false);
             }
             catch (ReadModelsOutdatedException e)
             {
-                return (FigureRequest.Unread, Problems.RebuildUnderWay(e.Message));
+                return (FigureRequest.Unread, Problems.ReadModelsIncomplete(e.Message));
             }
         }
 
-        return (new FigureRequest(asOf ?? default, from, to, interval, knownAt, segment, kind, limit, offset) { Format = format }, WolverineContinue.NoProblems);
+        return (new FigureRequest(asOf ?? default, from, to, interval, accepts.Accepts(QueryParameter.KnownAt) ? settled : default, segment, kind,
+            limit, offset, customerId, status, recordedFrom, accepts.Accepts(QueryParameter.RecordedTo) ? settled : default) { Format = format }, WolverineContinue.NoProblems);
     }
 
     private static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InUtc().Date;

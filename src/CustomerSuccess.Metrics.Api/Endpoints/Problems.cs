@@ -24,10 +24,11 @@ public static class Problems
         Extensions = { ["errors"] = errors },
     };
 
-    public static ProblemDetails RebuildUnderWay(string detail) => new()
+    /// <summary>A read of read models that are being rebuilt, or were left by an earlier version and must be.</summary>
+    public static ProblemDetails ReadModelsIncomplete(string detail) => new()
     {
         Status = StatusCodes.Status503ServiceUnavailable,
-        Title = "The read models are being rebuilt",
+        Title = "The read models are incomplete",
         Detail = detail,
         Type = "https://httpstatuses.io/503",
     };

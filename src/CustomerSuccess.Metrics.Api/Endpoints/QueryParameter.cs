@@ -13,6 +13,14 @@ public enum QueryParameter
     Limit,
     Offset,
     Format,
+    CustomerId,
+    Status,
+
+    /// <summary>The first recorded instant of a range of instants, published as <c>from</c>.</summary>
+    RecordedFrom,
+
+    /// <summary>The last recorded instant of a range of instants, published as <c>to</c> and settled like <c>knownAt</c>.</summary>
+    RecordedTo,
 }
 
 /// <summary>
@@ -26,6 +34,12 @@ public sealed class AcceptsQueryAttribute(params QueryParameter[] parameters) : 
 
     /// <summary>The interval used when none is asked for (day, week, month, quarter, year); none when empty.</summary>
     public string? DefaultInterval { get; init; }
+
+    /// <summary>
+    /// Whether the endpoint reads the event log alone, not the read models: it answers while they are being rebuilt or
+    /// were left by an earlier version.
+    /// </summary>
+    public bool ReadsEventLogOnly { get; init; }
 
     public bool Accepts(QueryParameter parameter) => Parameters.Contains(parameter);
 }

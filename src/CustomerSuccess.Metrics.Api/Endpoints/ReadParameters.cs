@@ -37,6 +37,9 @@ public sealed class ReadParameters(IQueryCollection query)
     {
         QueryParameter.AsOf => "asOf",
         QueryParameter.KnownAt => "knownAt",
+        QueryParameter.CustomerId => "customerId",
+        QueryParameter.RecordedFrom => "from",
+        QueryParameter.RecordedTo => "to",
         _ => parameter.ToString().ToLowerInvariant(),
     };
 
@@ -86,6 +89,19 @@ public sealed class ReadParameters(IQueryCollection query)
         }
 
         return result.Value;
+    }
+
+    /// <summary>An optional inclusive range of instants <c>from</c>..<c>to</c>; <c>to</c> not before <c>from</c>.</summary>
+    public (Instant? From, Instant? To) InstantRange()
+    {
+        var from = Instant("from");
+        var to = Instant("to");
+        if (from is { } f && to is { } t && f > t)
+        {
+            _errors["to"] = ["must not be before from"];
+        }
+
+        return (from, to);
     }
 
     /// <summary>A required inclusive range <c>from</c>..<c>to</c>.</summary>
@@ -159,6 +175,18 @@ public sealed class ReadParameters(IQueryCollection query)
         if (text is not null && !allowed.Contains(text, StringComparer.Ordinal))
         {
             _errors[name] = [$"must be one of {string.Join(", ", allowed)}"];
+            return null;
+        }
+
+        return text;
+    }
+
+    public string? CustomerId()
+    {
+        var text = Single("customerId");
+        if (text is not null && EventParser.CustomerIdProblem(text) is { } problem)
+        {
+            _errors["customerId"] = [problem];
             return null;
         }
 

@@ -48,7 +48,8 @@ public sealed class ReadinessCheck(NpgsqlDataSource dataSource, ReadModelTables 
             if (await EventReceipts.AreKeptAsync(connection, tables, cancellationToken).ConfigureAwait(false) == false)
             {
                 return HealthCheckResult.Unhealthy(
-                    "The event store was written by an earlier version and holds no receipts; run `projections rebuild` once.");
+                    "The event store was written by an earlier version and its read models do not reflect every event; run " +
+                    "`projections rebuild` once.");
             }
         }
 

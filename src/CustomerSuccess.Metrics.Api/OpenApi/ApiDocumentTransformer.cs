@@ -27,9 +27,10 @@ public sealed class ApiDocumentTransformer : IOpenApiOperationTransformer
 
         operation.Responses ??= [];
         AddProblem(operation, "400", "A parameter or the body is not valid; `errors` names each field at fault.");
-        if (accepts?.Accepts(QueryParameter.KnownAt) == true)
+        if (accepts is not null && !accepts.ReadsEventLogOnly
+            && (accepts.Accepts(QueryParameter.KnownAt) || accepts.Accepts(QueryParameter.RecordedTo)))
         {
-            AddProblem(operation, "503", "The read models are being rebuilt; the figure would be incomplete.");
+            AddProblem(operation, "503", "The read models are being rebuilt, or must be rebuilt after an upgrade; the answer would be incomplete.");
         }
 
         if (path.StartsWith("/api/v1/customers/", StringComparison.Ordinal))

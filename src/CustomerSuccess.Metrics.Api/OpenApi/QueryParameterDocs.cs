@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CustomerSuccess.Metrics.Api.Endpoints;
+using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Recording;
 using Microsoft.OpenApi;
@@ -24,13 +25,25 @@ public static class QueryParameterDocs
             QueryParameter.Interval => (Enum("day", "week", "month", "quarter", "year"), false,
                 $"Splits the range into calendar periods (ISO weeks end on Sunday), at most {FigureRequest.MaxPeriods:N0}. " +
                 (accepts.DefaultInterval is { } fallback ? $"Default: {fallback}." : "Default: the whole range as one period.")),
-            QueryParameter.KnownAt => (new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }, false,
+            QueryParameter.KnownAt => (Instant(), false,
                 "Only events recorded at or before this UTC instant count. Default: now; a later instant is answered as known now. " +
                 "The instant used is echoed, so asking again with it gives the same answer."),
             QueryParameter.Segment => (Enum([.. Segments.All]), false, "Only customers while they are in this segment. Default: the whole book."),
             QueryParameter.Kind => (Enum([.. FigureRequest.MovementKindNames]), false, "Only movements of this kind. Default: every kind."),
-            QueryParameter.Limit => (Integer(1, FigureRequest.MaxLimit), false, $"Movements per page. Default: {FigureRequest.DefaultLimit:N0}."),
-            QueryParameter.Offset => (Integer(0, int.MaxValue), false, "Movements to skip. Default: 0."),
+            QueryParameter.Limit => (Integer(1, FigureRequest.MaxLimit), false, $"Entries per page. Default: {FigureRequest.DefaultLimit:N0}."),
+            QueryParameter.Offset => (Integer(0, int.MaxValue), false, "Entries to skip, in the order listed. Default: 0."),
+            QueryParameter.CustomerId => (new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, MaxLength = EventParser.MaxIdLength, Pattern = EventParser.IdExpression,
+            }, false, "Only this customer's entries. Default: every customer."),
+            QueryParameter.Status => (Enum([.. CustomerStatus.All]), false,
+                "Only customers with this status at the end of asOf: active (ARR > 0), churned (ARR 0 after ARR > 0 at the end of an " +
+                "earlier day) or never_active. Default: every status."),
+            QueryParameter.RecordedFrom => (Instant(), false,
+                "The first recorded instant listed, inclusive: a UTC instant, not before 1970-01-01T00:00:00Z. Default: the first recorded."),
+            QueryParameter.RecordedTo => (Instant(), false,
+                "The last recorded instant listed, inclusive; not before from. Default: now; a later instant is answered as now. " +
+                "The instant used is echoed, so asking again with it gives the same answer."),
             QueryParameter.Format => (Enum([.. ResponseFormats.Names]), false,
                 "json, or csv (text/csv with a header row, one row per entry). Default: as the Accept header asks (text/csv for CSV), else json."),
             _ => throw new ArgumentOutOfRangeException(nameof(parameter), parameter, "Unknown query parameter"),
@@ -42,6 +55,8 @@ public static class QueryParameterDocs
     }
 
     private static OpenApiSchema Date() => new() { Type = JsonSchemaType.String, Format = "date" };
+
+    private static OpenApiSchema Instant() => new() { Type = JsonSchemaType.String, Format = "date-time" };
 
     private static OpenApiSchema Integer(int minimum, int maximum) => new()
     {

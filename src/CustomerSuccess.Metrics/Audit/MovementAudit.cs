@@ -13,12 +13,13 @@ public sealed record MovementPage(IReadOnlyList<AuditedMovement> Movements, int 
 
 /// <summary>
 /// Every movement behind a bridge figure, with the events that caused it: the customer's events effective
-/// that day. Segment transfers are listed only when a segment is asked for, where they explain its bridge.
+/// that day; of every customer, or of one. Segment transfers are listed only when a segment is asked for,
+/// where they explain its bridge.
 /// </summary>
 public sealed class MovementAudit(NpgsqlDataSource dataSource, ReadModelTables tables)
 {
     public async Task<MovementPage> QueryAsync(
-        LocalDate from, LocalDate to, string? kind, Instant knownAt, string? segment, int offset, int limit,
+        LocalDate from, LocalDate to, string? kind, Instant knownAt, string? segment, string? customerId, int offset, int limit,
         CancellationToken cancellation)
     {
         var believed = new BelievedMovements(tables, knownAt, segment);
@@ -29,12 +30,13 @@ public sealed class MovementAudit(NpgsqlDataSource dataSource, ReadModelTables t
             : segment is not null ? MovementKinds.Bridge.Append(MovementKinds.TransferIn).Append(MovementKinds.TransferOut).ToArray()
             : MovementKinds.Bridge.ToArray();
         var kindsParameter = BelievedMovements.Add(command, kinds);
+        var customerCondition = CustomerCondition(command, customerId);
         var offsetParameter = BelievedMovements.Add(command, offset);
         var limitParameter = BelievedMovements.Add(command, limit);
         command.CommandText =
             "select m.customer_id, m.movement_date, m.kind, m.segment, m.amount, m.event_ids, m.known_from, count(*) over () " +
             $"from {believed.Table} m where m.movement_date between {fromParameter} and {toParameter} " +
-            $"and m.kind = any({kindsParameter}) and {believed.Filter(command)} " +
+            $"and m.kind = any({kindsParameter}) and {customerCondition} and {believed.Filter(command)} " +
             $"order by m.movement_date, m.customer_id, m.kind offset {offsetParameter} limit {limitParameter}";
 
         var movements = new List<AuditedMovement>();
@@ -52,21 +54,27 @@ public sealed class MovementAudit(NpgsqlDataSource dataSource, ReadModelTables t
 
         if (movements.Count == 0 && offset > 0)
         {
-            total = await CountAsync(from, to, kinds, believed, cancellation).ConfigureAwait(false);
+            total = await CountAsync(from, to, kinds, customerId, believed, cancellation).ConfigureAwait(false);
         }
 
         return new MovementPage(movements, total);
     }
 
-    private async Task<int> CountAsync(LocalDate from, LocalDate to, string[] kinds, BelievedMovements believed, CancellationToken cancellation)
+    /// <summary>A condition on the alias <c>m</c> that keeps one customer's movements, or every movement when none is asked for.</summary>
+    private static string CustomerCondition(NpgsqlCommand command, string? customerId) =>
+        customerId is null ? "true" : $"m.customer_id = {BelievedMovements.Add(command, customerId)}";
+
+    private async Task<int> CountAsync(
+        LocalDate from, LocalDate to, string[] kinds, string? customerId, BelievedMovements believed, CancellationToken cancellation)
     {
         await using var command = dataSource.CreateCommand();
         var fromParameter = BelievedMovements.Add(command, from);
         var toParameter = BelievedMovements.Add(command, to);
         var kindsParameter = BelievedMovements.Add(command, kinds);
+        var customerCondition = CustomerCondition(command, customerId);
         command.CommandText =
             $"select count(*)::integer from {believed.Table} m where m.movement_date between {fromParameter} and {toParameter} " +
-            $"and m.kind = any({kindsParameter}) and {believed.Filter(command)}";
+            $"and m.kind = any({kindsParameter}) and {customerCondition} and {believed.Filter(command)}";
         return (int)(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false))!;
     }
 }

@@ -11,7 +11,8 @@ public sealed record ContractPosition(
     LocalDate OpenedOn,
     LocalDate? TermEndDate,
     string? Product,
-    LocalDate? ClosedOn)
+    LocalDate? ClosedOn,
+    string? ChurnReason)
 {
     [JsonIgnore]
     public bool IsClosed => ClosedOn is not null;
@@ -104,11 +105,11 @@ public sealed class ContractBook
         var next = entry.Change switch
         {
             ContractChange.Open => new ContractPosition(entry.ContractId, entry.Amount, entry.EventId, entry.EffectiveDate,
-                entry.TermEndDate, entry.Product, null),
+                entry.TermEndDate, entry.Product, null, null),
             ContractChange.Expand => current! with { Arr = current.Arr + entry.Amount },
             ContractChange.Reduce => current! with { Arr = current.Arr - entry.Amount },
             ContractChange.Renew => current! with { Arr = entry.Amount, TermEndDate = entry.TermEndDate },
-            ContractChange.Close => current! with { Arr = 0m, ClosedOn = entry.EffectiveDate },
+            ContractChange.Close => current! with { Arr = 0m, ClosedOn = entry.EffectiveDate, ChurnReason = entry.Reason },
             _ => throw new ArgumentOutOfRangeException(nameof(entry), entry.Change, "Unknown contract change"),
         };
 

@@ -1,3 +1,4 @@
+using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Ledger;
 using Marten;
@@ -16,31 +17,69 @@ public sealed record HistoryItem(
     Instant? VoidedAt,
     string? ContractId,
     decimal? Amount,
+    LocalDate? TermEndDate,
     string? VoidedEventId,
-    string? Reason);
+    string? Reason,
+    decimal ArrBefore,
+    decimal ArrAfter);
 
-/// <summary>Everything recorded for a customer, in recorded order, voids and voided events alike.</summary>
+/// <summary>
+/// Everything recorded for a customer by an instant, in recorded order, voids and voided events alike, each with the
+/// customer's ARR just before and just after it in the timeline as known then.
+/// </summary>
 public sealed class CustomerHistory(IDocumentStore store)
 {
-    public async Task<IReadOnlyList<HistoryItem>?> QueryAsync(string customerId, CancellationToken cancellation)
+    public async Task<IReadOnlyList<HistoryItem>?> QueryAsync(string customerId, Instant knownAt, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
         var ledger = await CustomerStreams.LedgerAsync(session, customerId, cancellation).ConfigureAwait(false);
-        return ledger is null ? null : Build(ledger);
+        return ledger is null || !ledger.HasAnythingKnownAt(knownAt) ? null : Build(ledger, knownAt);
     }
 
-    public static IReadOnlyList<HistoryItem> Build(CustomerLedger ledger)
+    public static IReadOnlyList<HistoryItem> Build(CustomerLedger ledger, Instant knownAt)
     {
-        var contractEvents = ledger.Entries.Select(e =>
+        var voidOf = ledger.Voids.Where(v => v.RecordedAt <= knownAt).ToDictionary(v => v.VoidedEventId, StringComparer.Ordinal);
+        var entries = ledger.Entries.Where(e => e.RecordedAt <= knownAt).ToList();
+        var arr = ArrAround(entries, voidOf);
+
+        var contractEvents = entries.Select(e =>
         {
-            var voidedBy = ledger.VoidOf(e.EventId);
+            var voidedBy = voidOf.GetValueOrDefault(e.EventId);
+            var (before, after) = arr[e.EventId];
             return new HistoryItem(e.EventId, e.Type, e.EffectiveDate, e.RecordedAt, e.Sequence, voidedBy is not null,
-                voidedBy?.EventId, voidedBy?.RecordedAt, e.ContractId,
-                e.Change == Contracts.ContractChange.Close ? null : e.Amount, null, e.Reason);
+                voidedBy?.EventId, voidedBy?.RecordedAt, e.ContractId, e.Change == ContractChange.Close ? null : e.Amount,
+                e.TermEndDate, null, e.Reason, before, after);
         });
-        var voids = ledger.Voids.Select(v => new HistoryItem(v.EventId, EventTypeNames.Voided, null, v.RecordedAt,
-            v.Sequence, false, null, null, null, null, v.VoidedEventId, v.Reason));
+        var voids = voidOf.Values.Select(v =>
+        {
+            var unchanged = arr[v.VoidedEventId].After;
+            return new HistoryItem(v.EventId, EventTypeNames.Voided, null, v.RecordedAt, v.Sequence, false, null, null, null, null, null,
+                v.VoidedEventId, v.Reason, unchanged, unchanged);
+        });
 
         return contractEvents.Concat(voids).OrderBy(i => i.Sequence).ToList();
+    }
+
+    /// <summary>
+    /// The customer's ARR just before and just after each entry, applied in effective order. A retracted entry applies
+    /// nothing: it shows the ARR at the place it would have taken, before and after alike.
+    /// </summary>
+    private static Dictionary<string, (decimal Before, decimal After)> ArrAround(
+        IReadOnlyList<TimelineEntry> entries, IReadOnlyDictionary<string, VoidEntry> voidOf)
+    {
+        var book = new ContractBook();
+        var around = new Dictionary<string, (decimal, decimal)>(StringComparer.Ordinal);
+        foreach (var entry in TimelineEntry.InEffectiveOrder(entries))
+        {
+            var before = book.TotalArr;
+            if (!voidOf.ContainsKey(entry.EventId))
+            {
+                book.Apply(entry);
+            }
+
+            around[entry.EventId] = (before, book.TotalArr);
+        }
+
+        return around;
     }
 }

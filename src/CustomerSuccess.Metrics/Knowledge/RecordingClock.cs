@@ -42,9 +42,10 @@ public sealed class RecordingClock(IClock clock, NpgsqlDataSource dataSource, Re
 
     /// <summary>
     /// The knowledge instant a read answers for: the requested one, but never later than now. When it
-    /// could still be reached by a write in flight, waits for that write to finish first.
+    /// could still be reached by a write in flight, waits for that write to finish first. A read of the read models
+    /// is refused while they are being rebuilt, or were left by an earlier version; one of the event log alone is not.
     /// </summary>
-    public async Task<Instant> SettleAsync(Instant? requested, CancellationToken cancellation)
+    public async Task<Instant> SettleAsync(Instant? requested, bool readsReadModels, CancellationToken cancellation)
     {
         // Strictly before now: a writer that stamps after this read stamps at now or later.
         var latest = TruncateToMicroseconds(clock.GetCurrentInstant()) - Tick;
@@ -54,17 +55,24 @@ public sealed class RecordingClock(IClock clock, NpgsqlDataSource dataSource, Re
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"select (select last_recorded from {tables.RecordingClock} where id = 1), " +
-            LedgerProjection.RebuildUnderWay(tables);
+            $"{LedgerProjection.RebuildUnderWay(tables)}, ({tables.KeptForEveryEvent}) is false";
         command.Parameters.Add(new NpgsqlParameter { Value = LedgerProjection.RebuildProgressName });
         Instant? last;
         await using (var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false))
         {
             await reader.ReadAsync(cancellation).ConfigureAwait(false);
-            if (reader.GetBoolean(1))
+            if (readsReadModels && reader.GetBoolean(1))
             {
                 throw new ReadModelsOutdatedException(
                     "The read models are being rebuilt, or their last rebuild did not finish, so figures would be incomplete. " +
                     "Ask again once `projections rebuild` has finished (run it again if none is running).");
+            }
+
+            if (readsReadModels && reader.GetBoolean(2))
+            {
+                throw new ReadModelsOutdatedException(
+                    "The event store was written by an earlier version and its read models do not reflect every event, so " +
+                    "figures would be incomplete. Run `projections rebuild` once, then ask again.");
             }
 
             last = reader.IsDBNull(0) ? null : reader.GetFieldValue<Instant>(0);

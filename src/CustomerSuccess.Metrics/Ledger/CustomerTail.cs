@@ -1,4 +1,5 @@
 using CustomerSuccess.Metrics.Contracts;
+using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Movements;
 using NodaTime;
 
@@ -79,6 +80,10 @@ public sealed class CustomerTail
     /// <summary>The movements of <see cref="LastDate"/>, the only day an entry at the end can still change.</summary>
     public IReadOnlyList<Movement> LastDayMovements() =>
         LastDate is { } last ? Movement.ClassifyDay(new ContractBook(Opening), EverActive, last, LastDay) : [];
+
+    /// <summary>The name and segment change of <see cref="LastDate"/>, like its movements the only one an entry at the end can still change.</summary>
+    public IReadOnlyList<DetailsChange> LastDayDetails() =>
+        LastDate is { } last ? DetailsChange.OfDay(Opening.Name, Opening.Segment, Closing(), last) : [];
 
     /// <summary>Adds an entry that <see cref="IsAtEnd"/> accepts.</summary>
     public void Append(TimelineEntry entry)

@@ -1,4 +1,5 @@
 using CustomerSuccess.Metrics.Contracts;
+using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Movements;
@@ -14,8 +15,8 @@ using NodaTime;
 namespace CustomerSuccess.Metrics.Ledger;
 
 /// <summary>
-/// Keeps each customer's <see cref="CustomerTail"/>, the event receipts, and the bitemporal movement and
-/// retention-cost tables.
+/// Keeps each customer's <see cref="CustomerTail"/>, the event receipts, the customers and recorded instants, and the
+/// bitemporal movement, customer-detail and retention-cost tables.
 /// An event that lands at the end of a customer's timeline is classified from the tail alone; a backdated
 /// event or a void reads the customer's stream back and reclassifies the whole timeline. Deterministic:
 /// the only time it uses is each event's recorded timestamp, so a rebuild from the event log writes the
@@ -52,6 +53,9 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         Options.DeleteDataInTableOnTeardown(tables.DailyTotals);
         Options.DeleteDataInTableOnTeardown(tables.Checkpoints);
         Options.DeleteDataInTableOnTeardown(tables.RetentionCosts);
+        Options.DeleteDataInTableOnTeardown(tables.Customers);
+        Options.DeleteDataInTableOnTeardown(tables.CustomerDetails);
+        Options.DeleteDataInTableOnTeardown(tables.RecordedInstants);
     }
 
     /// <summary>The row a rebuild keeps in the event store's progression table while it runs.</summary>
@@ -85,7 +89,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
             ProjectRetentionCost(operations, costEvent);
         }
 
-        var rows = new MovementRows(_tables);
+        var rows = new LedgerRows(_tables);
         var customerStreams = streams.Where(s => s.Key != StreamKeys.RetentionCosts).ToList();
         if (customerStreams.Count > 0)
         {
@@ -93,12 +97,19 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         }
 
         rows.Queue(operations, KnowledgeCheckpoints.DueBefore(events, _checkpointEveryEvents));
+        RecordedInstants.Queue(operations, _tables, events);
         EventReceipts.Queue(operations, _tables, await receipts.ConfigureAwait(false), events);
     }
 
     private async Task ProjectCustomersAsync(
-        IDocumentOperations operations, List<IGrouping<string, IEvent>> customerStreams, MovementRows rows, CancellationToken cancellation)
+        IDocumentOperations operations, List<IGrouping<string, IEvent>> customerStreams, LedgerRows rows, CancellationToken cancellation)
     {
+        foreach (var started in customerStreams.Select(s => s.First()).Where(e => e.Version == 1))
+        {
+            rows.Add(started.StreamKey!, Instant.FromDateTimeOffset(started.Timestamp));
+        }
+
+
         // A stream that starts in this batch has no tail yet. The write side has read every tail it touches.
         var continuing = customerStreams.Where(s => s.First().Version > 1).ToList();
         var fromWriteSide = CustomerTails.HasRead(operations);
@@ -174,18 +185,21 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
     }
 
     /// <summary>Events recorded together become known together: one knowledge step per recorded instant.</summary>
-    private static void AppendAtEnd(CustomerTail tail, IEnumerable<IEvent> stream, MovementRows rows)
+    private static void AppendAtEnd(CustomerTail tail, IEnumerable<IEvent> stream, LedgerRows rows)
     {
         foreach (var step in ChunkByTimestamp(stream))
         {
             var believed = tail.LastDayMovements();
+            var believedDetails = tail.LastDayDetails();
             var next = new List<Movement>();
+            var nextDetails = new List<DetailsChange>();
             foreach (var e in step)
             {
                 var entry = TimelineEntry.From((IContractEvent)e.Data, e.Sequence, Instant.FromDateTimeOffset(e.Timestamp));
                 if (tail.LastDate is { } last && entry.EffectiveDate > last)
                 {
                     next.AddRange(tail.LastDayMovements());
+                    nextDetails.AddRange(tail.LastDayDetails());
                 }
 
                 tail.Append(entry);
@@ -193,13 +207,18 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
             }
 
             next.AddRange(tail.LastDayMovements());
-            rows.Change(tail.Id, tail.Key, believed, next, Instant.FromDateTimeOffset(step[0].Timestamp));
+            nextDetails.AddRange(tail.LastDayDetails());
+            var at = Instant.FromDateTimeOffset(step[0].Timestamp);
+            rows.Change(tail.Id, tail.Key, believed, next, at);
+            rows.ChangeDetails(tail.Id, believedDetails, nextDetails, at);
         }
     }
 
-    private static CustomerLedger Reclassify(CustomerLedger ledger, long customerKey, IEnumerable<IEvent> stream, MovementRows rows)
+    private static CustomerLedger Reclassify(CustomerLedger ledger, long customerKey, IEnumerable<IEvent> stream, LedgerRows rows)
     {
-        var believed = Movement.Classify(ledger.KnownTimeline());
+        var timeline = ledger.KnownTimeline();
+        var believed = Movement.Classify(timeline);
+        var believedDetails = DetailsChange.Of(timeline);
         foreach (var step in ChunkByTimestamp(stream))
         {
             foreach (var e in step)
@@ -207,9 +226,14 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
                 ledger.Record(e);
             }
 
-            var next = Movement.Classify(ledger.KnownTimeline());
-            rows.Change(ledger.Id, customerKey, believed, next, Instant.FromDateTimeOffset(step[0].Timestamp));
+            timeline = ledger.KnownTimeline();
+            var next = Movement.Classify(timeline);
+            var nextDetails = DetailsChange.Of(timeline);
+            var at = Instant.FromDateTimeOffset(step[0].Timestamp);
+            rows.Change(ledger.Id, customerKey, believed, next, at);
+            rows.ChangeDetails(ledger.Id, believedDetails, nextDetails, at);
             believed = next;
+            believedDetails = nextDetails;
         }
 
         return ledger;

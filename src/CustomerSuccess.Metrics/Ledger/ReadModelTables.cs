@@ -18,6 +18,9 @@ public sealed class ReadModelTables(string schema)
     public const string CustomerTailsName = "cs_customer_tails";
     public const string EventReceiptsName = "cs_event_receipts";
     public const string RefusedMessagesName = "cs_refused_messages";
+    public const string CustomersName = "cs_customers";
+    public const string CustomerDetailsName = "cs_customer_details";
+    public const string RecordedInstantsName = "cs_recorded_instants";
 
     public string Schema { get; } = schema;
 
@@ -36,6 +39,20 @@ public sealed class ReadModelTables(string schema)
     public string EventReceipts => $"{Schema}.{EventReceiptsName}";
 
     public string RefusedMessages => $"{Schema}.{RefusedMessagesName}";
+
+    public string Customers => $"{Schema}.{CustomersName}";
+
+    public string CustomerDetails => $"{Schema}.{CustomerDetailsName}";
+
+    public string RecordedInstants => $"{Schema}.{RecordedInstantsName}";
+
+    /// <summary>
+    /// An SQL condition: null while the store holds no events; else whether the tables filled from every event hold
+    /// anything. False for a store written by an earlier version that had no such tables, until it is rebuilt.
+    /// </summary>
+    public string KeptForEveryEvent =>
+        $"case when not exists (select 1 from {Schema}.mt_events) then null " +
+        $"else exists (select 1 from {EventReceipts}) and exists (select 1 from {RecordedInstants}) end";
 
     public IEnumerable<ISchemaObject> Build()
     {
@@ -123,6 +140,34 @@ public sealed class ReadModelTables(string schema)
         refused.AddColumn("state", "varchar").NotNull();
         refused.AddColumn("settled_at", "timestamp with time zone");
         yield return refused;
+
+        // Every customer with the instant its first event was recorded: the customers known at an instant.
+        var customers = new Table(Customers);
+        customers.AddColumn("customer_id", "varchar").AsPrimaryKey();
+        customers.AddColumn("known_from", "timestamp with time zone").NotNull();
+        yield return customers;
+
+        // A customer's name and segment from the end of each effective day on which they changed, bitemporal like
+        // the movements: the attributes in force at the end of a day are those of the latest row on or before it.
+        var details = new Table(CustomerDetails);
+        details.AddColumn("customer_id", "varchar").NotNull();
+        details.AddColumn("effective_date", "date").NotNull();
+        details.AddColumn("name", "varchar");
+        details.AddColumn("segment", "varchar");
+        details.AddColumn("known_from", "timestamp with time zone").NotNull();
+        details.AddColumn("known_to", "timestamp with time zone");
+        details.Indexes.Add(new IndexDefinition("ix_cs_customer_details_customer") { Columns = ["customer_id", "effective_date"] });
+        yield return details;
+
+        // Each recorded instant with how many events and customers were recorded at it, and the streams of its first
+        // and last event in store order, by which a rebuild that splits an instant over two pages joins the halves.
+        var instants = new Table(RecordedInstants);
+        instants.AddColumn("recorded_at", "timestamp with time zone").AsPrimaryKey();
+        instants.AddColumn("events", "integer").NotNull();
+        instants.AddColumn("customers", "integer").NotNull();
+        instants.AddColumn("first_stream", "varchar").NotNull();
+        instants.AddColumn("last_stream", "varchar").NotNull();
+        yield return instants;
 
         var clock = new Table(RecordingClock);
         clock.AddColumn("id", "integer").AsPrimaryKey();

@@ -19,11 +19,23 @@ public static partial class EventParser
     public static readonly LocalDate EarliestDate = new(1970, 1, 1);
     public static readonly LocalDate LatestDate = new(2199, 12, 31);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:@-]*$")]
+    public const string IdExpression = "^[A-Za-z0-9][A-Za-z0-9._:@-]*$";
+
+    [GeneratedRegex(IdExpression)]
     internal static partial Regex IdPattern();
+
+    public const string IdCharacters = "may hold only letters, digits and . _ : @ - and must start with a letter or digit";
 
     /// <summary>A customer id is the id of its event stream; the store names its own streams with this prefix.</summary>
     public const string ReservedCustomerIdPrefix = "mt_";
+
+    /// <summary>Why <paramref name="id"/> cannot be a customer's id, or null when it can: the rules an event's customerId is held to.</summary>
+    public static string? CustomerIdProblem(string id) =>
+        id.Length > MaxIdLength ? $"must be at most {MaxIdLength} characters"
+        : !IdPattern().IsMatch(id) ? IdCharacters
+        : id.StartsWith(ReservedCustomerIdPrefix, StringComparison.OrdinalIgnoreCase)
+            ? $"must not begin with '{ReservedCustomerIdPrefix}', which the event store keeps for its own streams"
+        : null;
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex CategoryPattern();

@@ -38,16 +38,14 @@ public static class EventReceipts
     }
 
     /// <summary>
-    /// Whether every appended event has its receipt as far as a glance can tell: false when the store holds
-    /// events but no receipts at all, as one written before receipts were projected does until it is rebuilt.
-    /// Null while the store holds no events yet, when there is nothing to tell.
+    /// Whether every appended event has its receipt and its recorded instant as far as a glance can tell: false when
+    /// the store holds events but no receipts or no recorded instants at all, as one written by an earlier version
+    /// does until it is rebuilt. Null while the store holds no events yet, when there is nothing to tell.
     /// </summary>
     public static async Task<bool?> AreKeptAsync(NpgsqlConnection connection, ReadModelTables tables, CancellationToken cancellation)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText =
-            $"select case when not exists (select 1 from {tables.Schema}.mt_events) then null " +
-            $"else exists (select 1 from {tables.EventReceipts}) end";
+        command.CommandText = $"select {tables.KeptForEveryEvent}";
         return await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false) as bool?;
     }
 

@@ -136,7 +136,7 @@ internal sealed class FieldReader(JsonElement element, string path, Dictionary<s
         var text = Text(name, required, EventParser.MaxIdLength);
         if (text is not null && !EventParser.IdPattern().IsMatch(text))
         {
-            Error(name, "may hold only letters, digits and . _ : @ - and must start with a letter or digit");
+            Error(name, EventParser.IdCharacters);
             return null;
         }
 
@@ -146,9 +146,9 @@ internal sealed class FieldReader(JsonElement element, string path, Dictionary<s
     public string? CustomerId(string name)
     {
         var id = Id(name, required: true);
-        if (id is not null && id.StartsWith(EventParser.ReservedCustomerIdPrefix, StringComparison.OrdinalIgnoreCase))
+        if (id is not null && EventParser.CustomerIdProblem(id) is { } problem)
         {
-            Error(name, $"must not begin with '{EventParser.ReservedCustomerIdPrefix}', which the event store keeps for its own streams");
+            Error(name, problem);
             return null;
         }
 

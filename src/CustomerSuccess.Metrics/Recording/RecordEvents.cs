@@ -189,9 +189,9 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     }
 
     /// <summary>
-    /// Records nothing while the read models it decides with cannot be trusted: a store that holds events but no
-    /// receipts, as one written by an earlier version does, or one whose projection is being rebuilt or whose last
-    /// rebuild did not finish. Receipts once found are not looked for again; a rebuild is looked for every time.
+    /// Records nothing while the read models cannot be trusted: a store that holds events but no receipts or recorded
+    /// instants, as one written by an earlier version does, or one whose projection is being rebuilt or whose last
+    /// rebuild did not finish. Once found complete they are not looked at again; a rebuild is looked for every time.
     /// </summary>
     private async Task EnsureReadModelsCurrentAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
@@ -204,7 +204,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
                     break;
                 case false:
                     throw new ReadModelsOutdatedException(
-                        "The event store holds events but no receipts: it was written by an earlier version. Run " +
+                        "The event store holds events that its read models do not reflect: it was written by an earlier version. Run " +
                         "`projections rebuild` once, then send again; nothing was recorded.");
             }
         }

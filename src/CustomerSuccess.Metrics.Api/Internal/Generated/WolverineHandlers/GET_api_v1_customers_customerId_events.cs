@@ -47,7 +47,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await CustomerSuccess.Metrics.Api.Endpoints.CustomerEndpoints.GetEvents(customerId, _customerHistory, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await CustomerSuccess.Metrics.Api.Endpoints.CustomerEndpoints.GetEvents(customerId, figureRequest, _customerHistory, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
