@@ -92,11 +92,30 @@ public class GroupCommitTests(MetricsApp app) : IClassFixture<MetricsApp>
         }));
 
         Assert.Equal(writers * (upsells + 1), recordedAt.Distinct().Count());
+        // Each request's instant is listed with its own event and customer, however the requests were grouped.
+        var instants = (await app.GetAsync("/api/v1/knowledge?limit=10000")).ShouldBe(HttpStatusCode.OK)["instants"].AsArray();
+        var listed = instants.ToDictionary(i => InstantPattern.ExtendedIso.Parse(i!["recordedAt"]!.GetValue<string>()).Value);
+        Assert.All(recordedAt, at =>
+        {
+            Assert.Equal(1, listed[at]!["events"]!.GetValue<int>());
+            Assert.Equal(1, listed[at]!["customers"]!.GetValue<int>());
+        });
         foreach (var w in Enumerable.Range(0, writers))
         {
             var history = (await app.GetAsync($"/api/v1/customers/gc-{w}/events")).ShouldBe(HttpStatusCode.OK)["events"].AsArray();
             Assert.Equal(upsells + 1, history.Count);
             Assert.Equal(1_000m + Enumerable.Range(1, upsells).Sum(), await ArrOf($"gc-{w}"));
         }
+
+        // Rebuilt from the log in pages that cut through commits holding many requests, the read models come out the same.
+        var knownAt = InstantPattern.ExtendedIso.Format(recordedAt.Max());
+        var before = await ReadModelAnswersAsync(knownAt);
+        await app.RunHostCommandAsync("projections", "rebuild");
+        Assert.Equal(before, await ReadModelAnswersAsync(knownAt));
     }
+
+    private async Task<string> ReadModelAnswersAsync(string knownAt) => string.Join("\n",
+        (await app.GetAsync($"/api/v1/knowledge?limit=10000&to={knownAt}")).ShouldBe(HttpStatusCode.OK).Text,
+        (await app.GetAsync($"/api/v1/customers?asOf=2024-12-31&knownAt={knownAt}")).ShouldBe(HttpStatusCode.OK).Text,
+        (await app.GetAsync($"/api/v1/metrics/bridge?from=2024-01-01&to=2024-12-31&interval=month&knownAt={knownAt}")).ShouldBe(HttpStatusCode.OK).Text);
 }
