@@ -77,6 +77,8 @@ builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataS
 
 var bus = ContractEventsBus.From(builder.Configuration);
 builder.Services.AddSingleton(bus);
+builder.Services.AddSingleton<ArrChangeRelay>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ArrChangeRelay>());
 
 builder.Host.UseWolverine(options =>
 {

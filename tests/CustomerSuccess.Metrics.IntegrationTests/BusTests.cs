@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using CustomerSuccess.Metrics.Api.Messaging;
+using CustomerSuccess.Metrics.Ledger;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
 using V1 = CustomerSuccess.Metrics.Contracts.V1;
@@ -62,6 +64,28 @@ public class BusTests(MetricsApp app) : IClassFixture<MetricsApp>
         (await app.PostAsync($"/api/v1/dead-letters/{unreadable["id"]}/discard")).ShouldBe(HttpStatusCode.NoContent);
         (await app.PostAsync($"/api/v1/dead-letters/{unreadable["id"]}/discard")).ShouldBe(HttpStatusCode.NotFound);
         Assert.Equal(0, (await app.GetAsync("/api/v1/dead-letters")).ShouldBe(HttpStatusCode.OK)["total"].GetValue<long>());
+
+        // Without a broker, the ARR changes are published to a PostgreSQL queue beside the store, all of them.
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var command = new NpgsqlCommand(
+                $"select (select count(*) from {app.Schema}.{ReadModelTables.ArrChangeFeedName} where published_at is null), " +
+                $"(select count(*) from {app.Schema}.{ReadModelTables.ArrChangeFeedName}), " +
+                $"(select count(*) from {app.Schema}.wolverine_queue_csm_integration_events)", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var (waiting, written, queued) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            if (waiting == 0 && written > 0 && queued == written)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{waiting} waiting, {written} written, {queued} queued");
+            await Task.Delay(100);
+        }
     }
 }
 

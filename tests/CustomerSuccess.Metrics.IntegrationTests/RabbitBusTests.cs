@@ -12,10 +12,13 @@ public sealed class RabbitMetricsApp : MetricsApp
 {
     public string Queue { get; } = $"csm.contract-events.{Guid.NewGuid():N}";
 
+    public string IntegrationEvents { get; } = $"csm.integration-events.{Guid.NewGuid():N}";
+
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
         ["ConnectionStrings:RabbitMq"] = TestBroker.Uri,
         ["Messaging:ContractEventsQueue"] = Queue,
+        ["Messaging:IntegrationEventsExchange"] = IntegrationEvents,
     };
 
     /// <summary>Publishes with a plain AMQP client, as any service would: no Wolverine, no headers but those given.</summary>

@@ -15,10 +15,13 @@ namespace CustomerSuccess.Metrics.Api.Messaging;
 /// names a broker, otherwise a queue kept in the event store's own PostgreSQL database. Either way through Wolverine's
 /// durable inbox: a message is stored before it is acknowledged, and recorded once however often it is delivered.
 /// </summary>
-public sealed record ContractEventsBus(string? RabbitMq, string Queue)
+public sealed record ContractEventsBus(string? RabbitMq, string Queue, string IntegrationEvents)
 {
     /// <summary>The PostgreSQL queue's name: table names take no dots.</summary>
-    public string PostgresQueue => Queue.Replace('.', '_').Replace('-', '_');
+    public string PostgresQueue => TableName(Queue);
+
+    /// <summary>The PostgreSQL queue integration events are published to when there is no broker.</summary>
+    public string PostgresIntegrationEventsQueue => TableName(IntegrationEvents);
 
     /// <summary>Messages applied together, at most; and how long the first of a batch waits for others.</summary>
     public const int BatchSize = 500;
@@ -34,13 +37,15 @@ public sealed record ContractEventsBus(string? RabbitMq, string Queue)
         }
 
         var queue = configuration["Messaging:ContractEventsQueue"];
+        var exchange = configuration["Messaging:IntegrationEventsExchange"];
         return new ContractEventsBus(
-            string.IsNullOrWhiteSpace(rabbit) ? null : rabbit, string.IsNullOrWhiteSpace(queue) ? V1.Messaging.ContractEventsQueue : queue);
+            string.IsNullOrWhiteSpace(rabbit) ? null : rabbit, string.IsNullOrWhiteSpace(queue) ? V1.Messaging.ContractEventsQueue : queue,
+            string.IsNullOrWhiteSpace(exchange) ? V1.Messaging.IntegrationEventsExchange : exchange);
     }
 
     public string Describe() => RabbitMq is null
-        ? $"queue {PostgresQueue} in the event store's PostgreSQL database"
-        : $"RabbitMQ queue {Queue} at {Redacted(RabbitMq)}";
+        ? $"queue {PostgresQueue} in the event store's PostgreSQL database; ARR changes to queue {PostgresIntegrationEventsQueue}"
+        : $"RabbitMQ queue {Queue} at {Redacted(RabbitMq)}; ARR changes to exchange {IntegrationEvents}";
 
     public void Configure(WolverineOptions options)
     {
@@ -58,6 +63,8 @@ public sealed record ContractEventsBus(string? RabbitMq, string Queue)
                 .UseInterop((_, mapper) => mapper.MapIncomingProperty(e => e.ContentType!, (envelope, _) => envelope.ContentType = serializer.ContentType))
                 .UseDurableInbox()
                 .Sequential();
+            options.PublishMessage<V1.CustomerArrChanged>().ToRabbitExchange(IntegrationEvents).UseDurableOutbox();
+            options.PublishMessage<V1.CustomerArrRestated>().ToRabbitExchange(IntegrationEvents).UseDurableOutbox();
         }
         else
         {
@@ -67,6 +74,8 @@ public sealed record ContractEventsBus(string? RabbitMq, string Queue)
                 .DefaultSerializer(serializer)
                 .Sequential();
             options.PublishMessage<ContractEventsMessage>().ToPostgresqlQueue(PostgresQueue);
+            options.PublishMessage<V1.CustomerArrChanged>().ToPostgresqlQueue(PostgresIntegrationEventsQueue);
+            options.PublishMessage<V1.CustomerArrRestated>().ToPostgresqlQueue(PostgresIntegrationEventsQueue);
         }
 
         // One batch at a time, in the order received, so a customer's events are applied in the order published.
@@ -81,6 +90,8 @@ public sealed record ContractEventsBus(string? RabbitMq, string Queue)
             .RetryWithCooldown(250.Milliseconds(), 1.Seconds(), 5.Seconds(), 15.Seconds())
             .Then.PauseThenRequeue(30.Seconds());
     }
+
+    private static string TableName(string name) => name.Replace('.', '_').Replace('-', '_');
 
     private static string Redacted(string connection) =>
         Uri.TryCreate(connection, UriKind.Absolute, out var uri) ? $"{uri.Host}:{uri.Port}" : "the configured broker";

@@ -79,8 +79,9 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        EngineTelemetry.EventsProjected.Add(events.Count,
-            new KeyValuePair<string, object?>("path", CustomerTails.HasRead(operations) ? "write" : "replay"));
+        // The write side has read the tails it touches; a replay (a rebuild) has not, and publishes nothing.
+        var writing = CustomerTails.HasRead(operations);
+        EngineTelemetry.EventsProjected.Add(events.Count, new KeyValuePair<string, object?>("path", writing ? "write" : "replay"));
         // Hashing the events for their receipts takes another core while the customers are classified.
         var receipts = Task.Run(() => EventReceipts.Of(events), cancellation);
         var streams = events.GroupBy(e => e.StreamKey!, StringComparer.Ordinal).ToList();
@@ -89,7 +90,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
             ProjectRetentionCost(operations, costEvent);
         }
 
-        var rows = new LedgerRows(_tables);
+        var rows = new LedgerRows(_tables, publishing: writing);
         var customerStreams = streams.Where(s => s.Key != StreamKeys.RetentionCosts).ToList();
         if (customerStreams.Count > 0)
         {

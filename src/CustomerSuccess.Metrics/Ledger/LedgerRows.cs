@@ -1,3 +1,4 @@
+using CustomerSuccess.Metrics.ArrChanges;
 using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Movements;
@@ -20,11 +21,16 @@ internal sealed class LedgerRows
     private readonly Dictionary<string, long> _customerKeys = new(StringComparer.Ordinal);
     private readonly List<(Movement Movement, int Sign)> _dailyChanges = [];
     private readonly List<(string CustomerId, Instant KnownFrom)> _newCustomers = [];
+    private readonly List<FeedEntry> _feed = [];
     private readonly Action<Movement, int> _countDaily;
+    private readonly bool _publishing;
 
-    public LedgerRows(ReadModelTables tables)
+    /// <param name="tables">Where the rows go.</param>
+    /// <param name="publishing">Whether the steps are being learnt for the first time, and so are told to subscribers; not in a replay.</param>
+    public LedgerRows(ReadModelTables tables, bool publishing)
     {
         _tables = tables;
+        _publishing = publishing;
         _countDaily = (movement, sign) => _dailyChanges.Add((movement, sign));
     }
 
@@ -33,6 +39,10 @@ internal sealed class LedgerRows
     {
         _customerKeys[customerId] = customerKey;
         _movements.Change(customerId, believed, next, at, _countDaily);
+        if (_publishing)
+        {
+            _feed.AddRange(ArrChangeFeed.Between(customerId, believed, next, at));
+        }
     }
 
     /// <summary>Records the step from <paramref name="believed"/> to <paramref name="next"/> name and segment changes at one knowledge instant.</summary>
@@ -50,6 +60,7 @@ internal sealed class LedgerRows
     public void Queue(IDocumentOperations operations, IEnumerable<Instant> checkpointsBefore)
     {
         QueueMovements(operations);
+        QueueFeed(operations);
         QueueDetails(operations);
         QueueCustomers(operations);
         QueueDailyTotals(operations);
@@ -106,6 +117,22 @@ internal sealed class LedgerRows
                 learnt.Select(p => p.Row.SegmentBefore).ToArray(),
                 learnt.Select(p => p.KnownFrom).ToArray(),
                 learnt.Select(p => p.KnownTo).ToArray());
+        }
+    }
+
+    private void QueueFeed(IDocumentOperations operations)
+    {
+        // In the order learnt, which is recorded order: ids rise with it.
+        var entries = _feed.OrderBy(e => e.RecordedAt).ToList();
+        if (entries.Count > 0)
+        {
+            operations.QueueSqlCommand(
+                $"insert into {_tables.ArrChangeFeed} (recorded_at, type, customer_id, body) " +
+                "select r, t, c, b::jsonb from unnest(?::timestamptz[], ?::varchar[], ?::varchar[], ?::text[]) with ordinality as u(r, t, c, b, n) order by n",
+                entries.Select(e => e.RecordedAt).ToArray(),
+                entries.Select(e => e.Type).ToArray(),
+                entries.Select(e => e.CustomerId).ToArray(),
+                entries.Select(e => e.Json).ToArray());
         }
     }
 

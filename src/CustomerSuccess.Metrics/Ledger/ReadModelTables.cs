@@ -18,6 +18,7 @@ public sealed class ReadModelTables(string schema)
     public const string CustomerTailsName = "cs_customer_tails";
     public const string EventReceiptsName = "cs_event_receipts";
     public const string RefusedMessagesName = "cs_refused_messages";
+    public const string ArrChangeFeedName = "cs_arr_change_feed";
     public const string CustomersName = "cs_customers";
     public const string CustomerDetailsName = "cs_customer_details";
     public const string RecordedInstantsName = "cs_recorded_instants";
@@ -39,6 +40,8 @@ public sealed class ReadModelTables(string schema)
     public string EventReceipts => $"{Schema}.{EventReceiptsName}";
 
     public string RefusedMessages => $"{Schema}.{RefusedMessagesName}";
+
+    public string ArrChangeFeed => $"{Schema}.{ArrChangeFeedName}";
 
     public string Customers => $"{Schema}.{CustomersName}";
 
@@ -140,6 +143,18 @@ public sealed class ReadModelTables(string schema)
         refused.AddColumn("state", "varchar").NotNull();
         refused.AddColumn("settled_at", "timestamp with time zone");
         yield return refused;
+
+        // The integration events the write side learnt, in order, until they are handed to the message bus. Not a
+        // read model: a rebuild neither clears it nor adds to it, so nothing is published twice or for a replay.
+        var feed = new Table(ArrChangeFeed);
+        feed.AddColumn("id", "bigserial").AsPrimaryKey();
+        feed.AddColumn("recorded_at", "timestamp with time zone").NotNull();
+        feed.AddColumn("type", "varchar").NotNull();
+        feed.AddColumn("customer_id", "varchar").NotNull();
+        feed.AddColumn("body", "jsonb").NotNull();
+        feed.AddColumn("published_at", "timestamp with time zone");
+        feed.Indexes.Add(new IndexDefinition("ix_cs_arr_change_feed_waiting") { Columns = ["id"], Predicate = "published_at is null" });
+        yield return feed;
 
         // Every customer with the instant its first event was recorded: the customers known at an instant.
         var customers = new Table(Customers);
