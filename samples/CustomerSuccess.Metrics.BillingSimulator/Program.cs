@@ -38,18 +38,32 @@ internal static class Program
 
         try
         {
-            await new Simulator(options, Console.Out).RunAsync(stop.Token);
+            if (options.Subscribe)
+            {
+                await new Subscriber(options, Console.Out).RunAsync(stop.Token);
+            }
+            else
+            {
+                await new Simulator(options, Console.Out).RunAsync(stop.Token);
+            }
+
             return 0;
         }
         catch (BrokerUnreachableException e)
         {
             await Console.Error.WriteLineAsync($"No RabbitMQ broker answers at {new Uri(options.RabbitMq).Authority}: {e.InnerException?.Message ?? e.Message}");
         }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        catch (OperationInterruptedException e) when (!options.Subscribe && e.ShutdownReason?.ReplyCode == 404)
         {
             await Console.Error.WriteLineAsync(
                 $"The queue {options.Queue} does not exist on the broker. Start the engine's API with ConnectionStrings__RabbitMq " +
                 "naming this broker first: it declares the queue it listens to.");
+        }
+        catch (OperationInterruptedException e) when (options.Subscribe)
+        {
+            await Console.Error.WriteLineAsync(
+                $"The broker refused to bind a queue to {options.Exchange}, which must be a durable fanout exchange as the engine " +
+                $"declares it: {e.ShutdownReason?.ReplyText ?? e.Message}");
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

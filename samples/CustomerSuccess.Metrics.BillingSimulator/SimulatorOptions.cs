@@ -3,7 +3,7 @@ using CustomerSuccess.Metrics.Contracts.V1;
 
 namespace CustomerSuccess.Metrics.BillingSimulator;
 
-/// <summary>What the simulator publishes, where, and how fast.</summary>
+/// <summary>What the simulator publishes, where, and how fast; or, with <see cref="Subscribe"/>, where it listens.</summary>
 public sealed record SimulatorOptions
 {
     /// <summary>A broker on this machine with RabbitMQ's default user, when neither the option nor the environment names one.</summary>
@@ -19,7 +19,7 @@ public sealed record SimulatorOptions
     /// <summary>Messages per second.</summary>
     public double Rate { get; init; } = 20;
 
-    /// <summary>Messages to send before stopping; null for no end.</summary>
+    /// <summary>Messages to send, or with <see cref="Subscribe"/> ARR changes to hear, before stopping; null for no end.</summary>
     public long? Count { get; init; }
 
     /// <summary>Drives every choice, and prefixes every id so that runs with other seeds never collide.</summary>
@@ -34,22 +34,37 @@ public sealed record SimulatorOptions
     /// <summary>Messages per simulated day, after which the simulated date moves on a day.</summary>
     public int EventsPerDay { get; init; } = 20;
 
+    /// <summary>Listen to the ARR changes the engine publishes and print them, instead of publishing.</summary>
+    public bool Subscribe { get; init; }
+
+    /// <summary>The exchange the engine publishes its ARR changes on, listened to with <see cref="Subscribe"/>.</summary>
+    public string Exchange { get; init; } = Messaging.IntegrationEventsExchange;
+
+    /// <summary>The options that only shape what is published, refused with <see cref="Subscribe"/>.</summary>
+    private static readonly string[] PublishingOnly = ["--queue", "--rate", "--seed", "--customers", "--start", "--events-per-day"];
+
     public const string Usage = """
-        Publishes a stream of contract events to the metrics engine's queue on RabbitMQ.
+        Publishes a stream of contract events to the metrics engine's queue on RabbitMQ; with --subscribe, prints instead
+        every ARR change the engine publishes.
 
         Options:
           --rabbitmq URI         the broker (default: $ConnectionStrings__RabbitMq, else amqp://guest:guest@localhost:5672/)
           --queue NAME           the queue the engine listens to (default: csm.contract-events)
           --rate N               messages per second (default: 20)
-          --count N              stop after N messages (default: never; Ctrl+C stops)
+          --count N              stop after N messages, or N ARR changes heard (default: never; Ctrl+C stops)
           --seed N               seed of every choice and prefix of every id (default: random)
           --customers N          customers signed before the stream begins (default: 200)
           --start YYYY-MM-DD     the first simulated day (default: 2025-01-01)
           --events-per-day N     messages per simulated day (default: 20)
+          --subscribe            listen instead: print a line per ARR change or restatement the engine publishes
+          --exchange NAME        with --subscribe, the exchange listened to (default: csm.integration-events)
           --help                 this text
         """;
 
-    /// <summary>Reads <c>--name value</c> or <c>--name=value</c> pairs; throws <see cref="FormatException"/> naming the option at fault.</summary>
+    /// <summary>
+    /// Reads <c>--name value</c> or <c>--name=value</c> pairs and the flag <c>--subscribe</c>; throws
+    /// <see cref="FormatException"/> naming the option at fault, or one given that does not apply.
+    /// </summary>
     public static SimulatorOptions Parse(IReadOnlyList<string> args, string? configuredBroker, int defaultSeed)
     {
         var options = new SimulatorOptions
@@ -57,9 +72,17 @@ public sealed record SimulatorOptions
             RabbitMq = string.IsNullOrWhiteSpace(configuredBroker) ? LocalBroker : configuredBroker,
             Seed = defaultSeed,
         };
+        var given = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
+            if (args[i] == "--subscribe")
+            {
+                options = options with { Subscribe = true };
+                continue;
+            }
+
             var (name, value) = Split(args, ref i);
+            given.Add(name);
             options = name switch
             {
                 "--rabbitmq" => options with { RabbitMq = Broker(name, value) },
@@ -70,8 +93,20 @@ public sealed record SimulatorOptions
                 "--customers" => options with { Customers = (int)Whole(name, value, 0, 1_000_000) },
                 "--start" => options with { Start = Date(name, value) },
                 "--events-per-day" => options with { EventsPerDay = (int)Whole(name, value, 1, int.MaxValue) },
+                "--exchange" => options with { Exchange = NonBlank(name, value) },
+                "--subscribe" => throw new FormatException($"{name} takes no value."),
                 _ => throw new FormatException($"{name} is not an option."),
             };
+        }
+
+        if (options.Subscribe && given.FirstOrDefault(PublishingOnly.Contains) is { } publishing)
+        {
+            throw new FormatException($"{publishing} does not apply with --subscribe.");
+        }
+
+        if (!options.Subscribe && given.Contains("--exchange"))
+        {
+            throw new FormatException("--exchange applies only with --subscribe.");
         }
 
         return options;
