@@ -64,6 +64,7 @@ builder.Services.AddSingleton<CustomerList>();
 builder.Services.AddSingleton<RecordedInstants>();
 
 builder.Services.AddSingleton<RefusedMessages>();
+builder.Services.AddSingleton<RefusedMessageReplay>();
 
 builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataSource, schema, checkpointEveryEvents, rebuildPageSize))
     .UseLightweightSessions()

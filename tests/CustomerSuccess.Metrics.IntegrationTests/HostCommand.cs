@@ -10,6 +10,16 @@ internal static class HostCommand
     public static async Task<string> RunAsync(
         string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
+        var exit = await ExecuteAsync(workingDirectory, environment, arguments);
+        Assert.True(exit.Code == 0, $"{string.Join(' ', arguments)}: exit {exit.Code}: {exit.Error}{exit.Output}");
+        return exit.Output;
+    }
+
+    /// <summary>Runs the host with the given arguments to completion, whatever it exits with.</summary>
+    /// <param name="workingDirectory">Also the host's content root.</param>
+    public static async Task<HostExit> ExecuteAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -39,7 +49,9 @@ internal static class HostCommand
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.True(process.ExitCode == 0, $"{string.Join(' ', arguments)}: exit {process.ExitCode}: {await error}{await output}");
-        return await output;
+        return new HostExit(process.ExitCode, await output, await error);
     }
 }
+
+/// <summary>How a run of the host's command line ended: its exit code and what it wrote to standard output and error.</summary>
+public sealed record HostExit(int Code, string Output, string Error);

@@ -88,18 +88,24 @@ public class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Runs the API host's own command line, as an operator would, against this test's schema.</summary>
+    /// <summary>Runs a rebuild on the API host's own command line, as an operator would, against this test's schema.</summary>
     public async Task RunHostCommandAsync(params string[] arguments)
     {
-        var output = await HostCommand.RunAsync(AppContext.BaseDirectory, new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Marten"] = TestDatabase.ConnectionString,
-            ["Marten__Schema"] = Schema,
-            ["Marten__CheckpointEveryEvents"] = CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture),
-            ["Marten__RebuildPageSize"] = RebuildPageSize.ToString(CultureInfo.InvariantCulture),
-        }, arguments);
+        var output = await HostCommand.RunAsync(AppContext.BaseDirectory, HostCommandEnvironment, arguments);
         Assert.Contains("Finished rebuilding", output);
     }
+
+    /// <summary>Runs the API host's own command line, as an operator would, against this test's schema, whatever it exits with.</summary>
+    public Task<HostExit> ExecuteHostCommandAsync(params string[] arguments) =>
+        HostCommand.ExecuteAsync(AppContext.BaseDirectory, HostCommandEnvironment, arguments);
+
+    private Dictionary<string, string> HostCommandEnvironment => new()
+    {
+        ["ConnectionStrings__Marten"] = TestDatabase.ConnectionString,
+        ["Marten__Schema"] = Schema,
+        ["Marten__CheckpointEveryEvents"] = CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture),
+        ["Marten__RebuildPageSize"] = RebuildPageSize.ToString(CultureInfo.InvariantCulture),
+    };
 
     public async Task<Reply> PostEventsAsync(string json)
     {

@@ -1,6 +1,5 @@
 using System.Text;
 using CustomerSuccess.Metrics.Messaging;
-using CustomerSuccess.Metrics.Recording;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Wolverine.Http;
@@ -33,31 +32,20 @@ public static class DeadLettersEndpoints
     [Tags("Dead letters")]
     [EndpointSummary("Record a refused message now, exactly as if it had just arrived; refused again, it stays with the new reason")]
     [ProducesResponseType<RecordEventsResponse>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Replay(string id, RefusedMessages refused, RecordEvents recorder, CancellationToken cancellation)
+    public static async Task<IResult> Replay(string id, RefusedMessageReplay replay, CancellationToken cancellation)
     {
-        var (message, problem) = await FindWaitingAsync(id, refused, cancellation);
-        if (message is null)
+        if (!RefusedMessages.TryParseId(id, out var guid))
         {
-            return problem!;
+            return NotAnId();
         }
 
-        var parsed = EventBody.Parse(message.Body, out var isBatch);
-        if (!parsed.IsValid)
+        return await replay.ReplayAsync(guid, cancellation) switch
         {
-            await refused.AddAsync(message.Source, message.Body, MessageRefusal.Invalid(parsed), cancellation);
-            return Problems.Invalid(parsed.Errors);
-        }
-
-        var outcome = await recorder.HandleAsync(parsed.Events, cancellation);
-        if (outcome.Refusal is { } refusal)
-        {
-            var again = MessageRefusal.Refused(refusal, parsed, isBatch);
-            await refused.AddAsync(message.Source, message.Body, again, cancellation);
-            return Problems.Refused(refusal, again.Field);
-        }
-
-        await refused.SettleAsync(message.Id, RefusedMessageStates.Replayed, cancellation);
-        return Results.Ok(new RecordEventsResponse(outcome.Results, outcome.RecordedAt));
+            ReplayOutcome.Recorded recorded => Results.Ok(new RecordEventsResponse(recorded.Results, recorded.RecordedAt)),
+            ReplayOutcome.Unreadable unreadable => Problems.Invalid(unreadable.Errors),
+            ReplayOutcome.RefusedAgain again => Problems.Refused(again.Decision, again.Refusal.Field),
+            _ => NotWaiting(id),
+        };
     }
 
     [WolverinePost("/api/v1/dead-letters/{id}/discard")]
@@ -66,27 +54,15 @@ public static class DeadLettersEndpoints
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     public static async Task<IResult> Discard(string id, RefusedMessages refused, CancellationToken cancellation)
     {
-        var (message, problem) = await FindWaitingAsync(id, refused, cancellation);
-        if (message is null)
+        if (!RefusedMessages.TryParseId(id, out var guid))
         {
-            return problem!;
+            return NotAnId();
         }
 
-        return await refused.SettleAsync(message.Id, RefusedMessageStates.Discarded, cancellation)
-            ? Results.NoContent()
-            : NotWaiting(id);
+        return await refused.SettleAsync(guid, RefusedMessageStates.Discarded, cancellation) ? Results.NoContent() : NotWaiting(id);
     }
 
-    private static async Task<(RefusedMessage?, IResult?)> FindWaitingAsync(string id, RefusedMessages refused, CancellationToken cancellation)
-    {
-        if (!Guid.TryParseExact(id, "D", out var guid))
-        {
-            return (null, Problems.Invalid("id", "must be the id of a dead letter as GET /api/v1/dead-letters lists it"));
-        }
-
-        var message = await refused.FindAsync(guid, cancellation);
-        return message is { State: RefusedMessageStates.Refused } ? (message, null) : (null, NotWaiting(id));
-    }
+    private static IResult NotAnId() => Problems.Invalid("id", "must be the id of a dead letter as GET /api/v1/dead-letters lists it");
 
     private static IResult NotWaiting(string id) =>
         Problems.NotFound("id", $"no dead letter '{id}' is waiting to be replayed or discarded");

@@ -28,6 +28,9 @@ public sealed class RefusedMessages(NpgsqlDataSource dataSource, ReadModelTables
 {
     public static Guid IdOf(ReadOnlySpan<byte> body) => new(SHA256.HashData(body).AsSpan(0, 16));
 
+    /// <summary>Reads an id as messages are listed with it: 32 hexadecimal digits in groups of 8-4-4-4-12.</summary>
+    public static bool TryParseId(string text, out Guid id) => Guid.TryParseExact(text, "D", out id);
+
     /// <summary>Keeps the message with its refusal; a message refused again keeps when it was first refused.</summary>
     public async Task AddAsync(string source, ReadOnlyMemory<byte> body, MessageRefusal refusal, CancellationToken cancellation)
     {

@@ -2,7 +2,6 @@
 #pragma warning disable
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Messaging;
-using CustomerSuccess.Metrics.Recording;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using System;
@@ -17,16 +16,14 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly CustomerSuccess.Metrics.Knowledge.RecordingClock _recordingClock;
-        private readonly CustomerSuccess.Metrics.Messaging.RefusedMessages _refusedMessages;
-        private readonly CustomerSuccess.Metrics.Recording.RecordEvents _recordEvents;
+        private readonly CustomerSuccess.Metrics.Messaging.RefusedMessageReplay _refusedMessageReplay;
         private readonly NodaTime.IClock _clock;
 
-        public POST_api_v1_dead_letters_id_replay(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, CustomerSuccess.Metrics.Knowledge.RecordingClock recordingClock, CustomerSuccess.Metrics.Messaging.RefusedMessages refusedMessages, CustomerSuccess.Metrics.Recording.RecordEvents recordEvents, NodaTime.IClock clock) : base(wolverineHttpOptions)
+        public POST_api_v1_dead_letters_id_replay(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, CustomerSuccess.Metrics.Knowledge.RecordingClock recordingClock, CustomerSuccess.Metrics.Messaging.RefusedMessageReplay refusedMessageReplay, NodaTime.IClock clock) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _recordingClock = recordingClock;
-            _refusedMessages = refusedMessages;
-            _recordEvents = recordEvents;
+            _refusedMessageReplay = refusedMessageReplay;
             _clock = clock;
         }
 
@@ -50,7 +47,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await CustomerSuccess.Metrics.Api.Endpoints.DeadLettersEndpoints.Replay(id, _refusedMessages, _recordEvents, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await CustomerSuccess.Metrics.Api.Endpoints.DeadLettersEndpoints.Replay(id, _refusedMessageReplay, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
