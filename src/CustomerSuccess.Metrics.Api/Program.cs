@@ -126,6 +126,9 @@ if (allowedOrigins.Length > 0)
     app.UseCors();
 }
 app.UseFigureTiming();
+// The dashboard (wwwroot): "/" answers wwwroot/index.html; every other path falls through to the endpoints below.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.MapApiSurface();
 app.MapWolverineEndpoints(options => options.AddMiddleware(typeof(FigureRequestReader)));
 if (embedded is not null)

@@ -29,6 +29,7 @@ public sealed class StartupBanner(
                 {RunningLine}
                   PostgreSQL: {database.Description}
                   Messages:   {bus.Describe()}
+                  Dashboard:  {root}/
                   API:        {root}/api/v1
                   Reference:  {root}{ApiSurface.ReferencePath}
                   Health:     {root}{ApiSurface.ReadyPath}

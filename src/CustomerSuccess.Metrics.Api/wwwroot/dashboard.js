@@ -1,0 +1,578 @@
+// The dashboard: a hash-routed page over the public read endpoints (/api/v1/...), nothing else.
+// Every figure shown is the API's own, formatted for reading; every table or chart offers its data as CSV.
+'use strict';
+
+(function () {
+  const SEGMENTS = ['smb', 'mid_market', 'enterprise'];
+  const SEGMENT_NAMES = { smb: 'SMB', mid_market: 'Mid-market', enterprise: 'Enterprise' };
+  const PERIOD_MONTHS = { month: 1, quarter: 3, year: 12 };
+  const INTERVALS = ['week', 'month', 'quarter', 'year'];
+  const PAGE_SIZES = [10, 20, 50, 100];
+  const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
+  const view = document.getElementById('view');
+  const form = document.getElementById('filters');
+  const problem = document.getElementById('problem');
+  const answered = document.getElementById('answered');
+  const charts = [];
+  let renderCount = 0;
+
+  // ---- dates (business dates as YYYY-MM-DD, computed in UTC) ----
+  function parseDate(text) {
+    const [y, m, d] = text.split('-').map(Number);
+    return new Date(Date.UTC(y, m - 1, d));
+  }
+  function isoDate(date) { return date.toISOString().slice(0, 10); }
+  function addDays(text, days) {
+    const date = parseDate(text);
+    date.setUTCDate(date.getUTCDate() + days);
+    return isoDate(date);
+  }
+  function addMonths(text, months) {
+    const date = parseDate(text);
+    const day = date.getUTCDate();
+    const target = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1));
+    const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+    target.setUTCDate(Math.min(day, last));
+    return isoDate(target);
+  }
+  function monthEnd(text) {
+    const date = parseDate(text);
+    return isoDate(new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)));
+  }
+  // The period of the chosen length that ends on asOf, and the one before it.
+  function periods(asOf, period) {
+    const months = PERIOD_MONTHS[period];
+    const from = addDays(addMonths(asOf, -months), 1);
+    const previousTo = addDays(from, -1);
+    return { from, to: asOf, previousFrom: addDays(addMonths(previousTo, -months), 1), previousTo };
+  }
+  // The last twelve month-ends at or before asOf, oldest first.
+  function monthEndsBefore(asOf) {
+    const ends = [monthEnd(asOf) === asOf ? asOf : addDays(asOf.slice(0, 8) + '01', -1)];
+    while (ends.length < 12) { ends.unshift(addDays(ends[0].slice(0, 8) + '01', -1)); }
+    return ends;
+  }
+
+  // ---- formats ----
+  function money(value, currency) {
+    if (value === null || value === undefined) { return '—'; }
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency || 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+  }
+  function percent(value) {
+    if (value === null || value === undefined) { return '—'; }
+    return new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
+  }
+  function count(value) {
+    if (value === null || value === undefined) { return '—'; }
+    return new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(value);
+  }
+  function ratio(value) {
+    if (value === null || value === undefined) { return '—'; }
+    return new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value) + '×';
+  }
+  function segmentName(segment) { return segment ? (SEGMENT_NAMES[segment] || segment) : ''; }
+
+  // ---- state: the filters live in the hash, so every view can be linked to and reloaded ----
+  function todayUtc() { return new Date().toISOString().slice(0, 10); }
+  function readRoute() {
+    const hash = location.hash.replace(/^#\/?/, '');
+    const [path, query] = hash.split('?');
+    const params = new URLSearchParams(query || '');
+    const parts = (path || 'overview').split('/').map(decodeURIComponent);
+    return {
+      page: parts[0] || 'overview',
+      id: parts.slice(1).join('/'),
+      segment: params.get('segment') || '',
+      asOf: params.get('asOf') || todayUtc(),
+      period: PERIOD_MONTHS[params.get('period')] ? params.get('period') : 'year',
+      knownAt: params.get('knownAt') || '',
+      interval: INTERVALS.includes(params.get('interval')) ? params.get('interval') : 'month',
+      stacked: params.get('stacked') === 'true',
+      from: params.get('from') || '',
+      sort: params.get('sort') || 'churnDate',
+      desc: params.get('desc') === 'true',
+      pageNumber: Math.max(1, Number(params.get('page')) || 1),
+      size: PAGE_SIZES.includes(Number(params.get('size'))) ? Number(params.get('size')) : 20,
+    };
+  }
+  function routeHash(route, changes) {
+    const next = Object.assign({}, route, changes || {});
+    const params = new URLSearchParams();
+    if (next.segment) { params.set('segment', next.segment); }
+    params.set('asOf', next.asOf);
+    params.set('period', next.period);
+    if (next.knownAt) { params.set('knownAt', next.knownAt); }
+    if (next.page === 'trend') {
+      params.set('interval', next.interval);
+      if (next.stacked) { params.set('stacked', 'true'); }
+      if (next.from) { params.set('from', next.from); }
+    }
+    if (next.page === 'churn') {
+      params.set('sort', next.sort);
+      if (next.desc) { params.set('desc', 'true'); }
+      if (next.pageNumber > 1) { params.set('page', String(next.pageNumber)); }
+      if (next.size !== 20) { params.set('size', String(next.size)); }
+    }
+    const path = next.id ? next.page + '/' + encodeURIComponent(next.id) : next.page;
+    return '#/' + path + '?' + params.toString();
+  }
+  function go(changes) { location.hash = routeHash(readRoute(), changes); }
+
+  // ---- the API ----
+  async function api(path, params) {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(params || {})) {
+      if (value !== '' && value !== null && value !== undefined) { query.set(name, value); }
+    }
+    const url = '/api/v1/' + path + (query.toString() ? '?' + query.toString() : '');
+    const response = await fetch(url, { headers: { Accept: 'application/json' } });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      const errors = body && body.errors ? Object.entries(body.errors).map(([k, v]) => (k ? k + ': ' : '') + v.join('; ')).join(' · ') : '';
+      throw new Error((body && (body.detail || body.title)) + (errors ? ' (' + errors + ')' : '') || ('HTTP ' + response.status));
+    }
+    return body;
+  }
+  // The instant every request of one view is answered at: the one asked for, else "now" as the API settles it.
+  async function settle(route) {
+    if (route.knownAt) { return route.knownAt; }
+    const knowledge = await api('knowledge', { limit: 1 });
+    return knowledge.to;
+  }
+
+  // ---- building blocks ----
+  function el(tag, attributes, children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === null || value === undefined || value === false) { continue; }
+      if (name === 'text') { node.textContent = value; } else if (name.startsWith('on')) { node.addEventListener(name.slice(2), value); } else { node.setAttribute(name, value === true ? '' : String(value)); }
+    }
+    for (const child of [].concat(children || [])) {
+      if (child !== null && child !== undefined) { node.append(child instanceof Node ? child : String(child)); }
+    }
+    return node;
+  }
+  function csvText(rows) {
+    return rows.map((row) => row.map((cell) => {
+      const text = cell === null || cell === undefined ? '' : String(cell);
+      return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+    }).join(',')).join('\r\n') + '\r\n';
+  }
+  function csvButton(label, fileName, rows) {
+    return el('button', {
+      type: 'button', class: 'secondary csv', 'data-csv': fileName, text: 'Download CSV',
+      'aria-label': 'Download CSV of ' + label,
+      onclick: () => {
+        const link = el('a', { href: URL.createObjectURL(new Blob([csvText(rows())], { type: 'text/csv' })), download: fileName });
+        document.body.append(link);
+        link.click();
+        link.remove();
+      },
+    });
+  }
+  function chartBox(label, height) {
+    const box = el('div', { class: 'chart', role: 'img', 'aria-label': label });
+    if (height) { box.style.height = height + 'px'; }
+    return box;
+  }
+  function drawChart(box, option) {
+    const chart = echarts.init(box, null, { renderer: 'svg' });
+    chart.setOption(Object.assign({ animation: false, textStyle: { fontFamily: 'system-ui, sans-serif' } }, option));
+    charts.push(chart);
+    return chart;
+  }
+  // A table in a focusable scrolling region; columns are {label, value(row), num, attrs(row)}.
+  function table(caption, columns, rows, options) {
+    const head = el('tr', {}, columns.map((column) => options && options.header ? options.header(column) : el('th', { scope: 'col', class: column.num ? 'num' : null, text: column.label })));
+    const body = el('tbody', {}, rows.map((row) => el('tr', {}, columns.map((column, index) => {
+      const content = column.cell ? column.cell(row) : column.value(row);
+      const attributes = Object.assign({ class: column.num ? 'num' : null }, column.attrs ? column.attrs(row) : {});
+      return index === 0 && column.rowHeader ? el('th', Object.assign({ scope: 'row' }, attributes), content) : el('td', attributes, content);
+    }))));
+    return el('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': caption }, el('table', {}, [el('caption', { text: caption }), el('thead', {}, head), body]));
+  }
+  function heading(title, subtitle) {
+    return [el('h1', { text: title }), subtitle ? el('p', { class: 'subtitle', text: subtitle }) : null];
+  }
+  function scope(route) {
+    return route.segment ? segmentName(route.segment) + ' segment' : 'Whole book';
+  }
+
+  // ---- pages ----
+  async function overview(route, knownAt) {
+    const p = periods(route.asOf, route.period);
+    const common = { knownAt, segment: route.segment };
+    const [arr, previousArr, retention, previousRetention, cost, previousCost] = await Promise.all([
+      api('arr', Object.assign({ asOf: p.to }, common)),
+      api('arr', Object.assign({ asOf: p.previousTo }, common)),
+      api('metrics/retention', Object.assign({ from: p.from, to: p.to }, common)),
+      api('metrics/retention', Object.assign({ from: p.previousFrom, to: p.previousTo }, common)),
+      api('metrics/cost-of-retention', Object.assign({ from: p.from, to: p.to }, common)),
+      api('metrics/cost-of-retention', Object.assign({ from: p.previousFrom, to: p.previousTo }, common)),
+    ]);
+    const currency = arr.currency;
+    const figures = [
+      { key: 'arr', label: 'ARR', kind: 'money', now: arr.arr, before: previousArr.arr },
+      { key: 'mrr', label: 'MRR', kind: 'money', now: arr.mrr, before: previousArr.mrr },
+      { key: 'activeCustomers', label: 'Active customers', kind: 'count', now: arr.activeCustomers, before: previousArr.activeCustomers },
+      { key: 'netRenewalRate', label: 'Net revenue retention (NRR)', kind: 'rate', now: retention.netRenewalRate, before: previousRetention.netRenewalRate },
+      { key: 'grossRenewalRate', label: 'Gross revenue retention (GRR)', kind: 'rate', now: retention.grossRenewalRate, before: previousRetention.grossRenewalRate },
+      { key: 'logoRetention', label: 'Logo retention', kind: 'rate', now: retention.logoRetention, before: previousRetention.logoRetention },
+      { key: 'quickRatio', label: 'Quick ratio', kind: 'ratio', now: retention.quickRatio, before: previousRetention.quickRatio },
+      { key: 'costOfRetention', label: 'Cost of retention per retained customer', kind: 'money', now: cost.costOfRetention, before: previousCost.costOfRetention, notes: cost.notes },
+    ];
+    const show = (kind, value) => kind === 'money' ? money(value, currency) : kind === 'rate' ? percent(value) : kind === 'ratio' ? ratio(value) : count(value);
+    const change = (figure) => {
+      if (figure.now === null || figure.before === null) { return el('span', { text: 'no change to show' }); }
+      const delta = figure.now - figure.before;
+      const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+      const size = Math.abs(delta);
+      const text = figure.kind === 'money' ? money(size, currency) : figure.kind === 'rate' ? (size * 100).toFixed(1) + ' pp' : figure.kind === 'ratio' ? size.toFixed(2) : count(size);
+      return el('span', { class: delta > 0 ? 'up' : delta < 0 ? 'down' : null, 'data-change': String(delta), text: sign + text + (delta > 0 ? ' (up)' : delta < 0 ? ' (down)' : '') });
+    };
+    const cards = el('ul', { class: 'cards' }, figures.map((figure) => el('li', { class: 'card', 'data-figure': figure.key, 'data-value': figure.now === null ? '' : String(figure.now), 'data-previous': figure.before === null ? '' : String(figure.before) }, [
+      el('h2', { text: figure.label }),
+      el('p', { class: 'value', text: show(figure.kind, figure.now) }),
+      el('p', { class: 'change' }, [change(figure), ' vs previous ' + route.period + ' (' + show(figure.kind, figure.before) + ')']),
+      figure.notes && figure.notes.length ? el('p', { class: 'note', text: figure.notes.join(' ') }) : null,
+    ])));
+    const rows = () => [['figure', 'from', 'to', 'value', 'previousFrom', 'previousTo', 'previousValue', 'currency']]
+      .concat(figures.map((f) => [f.key, p.from, p.to, f.now, p.previousFrom, p.previousTo, f.before, currency]));
+    return [
+      ...heading('Overview', scope(route) + ': the ' + route.period + ' ' + p.from + ' to ' + p.to + ' against ' + p.previousFrom + ' to ' + p.previousTo + '. ARR, MRR and customers at each period\'s last day.'),
+      cards,
+      el('div', { class: 'toolbar' }, csvButton('the overview figures', 'overview-' + p.to + '.csv', rows)),
+    ];
+  }
+
+  async function trend(route, knownAt) {
+    const from = route.from || addDays(addMonths(route.asOf, -24), 1);
+    const params = { from, to: route.asOf, interval: route.interval, knownAt };
+    const stacked = route.stacked && !route.segment;
+    const total = await api('arr/series', Object.assign({ segment: route.segment }, params));
+    const bySegment = stacked ? await Promise.all(SEGMENTS.map((segment) => api('arr/series', Object.assign({ segment }, params)))) : [];
+    const currency = total.currency;
+    const dates = total.entries.map((e) => e.date);
+
+    const intervalField = el('div', { class: 'field' }, [
+      el('label', { for: 't-interval', text: 'Interval' }),
+      el('select', { id: 't-interval', onchange: (e) => go({ interval: e.target.value }) },
+        INTERVALS.map((i) => el('option', { value: i, selected: i === route.interval, text: i[0].toUpperCase() + i.slice(1) }))),
+    ]);
+    const fromField = el('div', { class: 'field' }, [
+      el('label', { for: 't-from', text: 'From' }),
+      el('input', { id: 't-from', type: 'date', value: from, onchange: (e) => e.target.value && go({ from: e.target.value }) }),
+    ]);
+    const stackField = el('div', { class: 'check' }, [
+      el('input', { id: 't-stacked', type: 'checkbox', checked: stacked, disabled: !!route.segment, onchange: (e) => go({ stacked: e.target.checked }) }),
+      el('label', { for: 't-stacked', text: route.segment ? 'Stack by segment (whole book only)' : 'Stack by segment' }),
+    ]);
+    const box = chartBox('ARR ' + (stacked ? 'by segment ' : '') + 'at the end of each ' + route.interval + ' from ' + from + ' to ' + route.asOf);
+    const series = stacked
+      ? bySegment.map((s, i) => ({ name: segmentName(SEGMENTS[i]), type: 'line', stack: 'arr', areaStyle: {}, symbol: 'none', data: s.entries.map((e) => e.arr) }))
+      : [{ name: 'ARR', type: 'line', areaStyle: { opacity: 0.25 }, symbol: 'none', data: total.entries.map((e) => e.arr) }];
+    const columns = [{ label: 'Date', value: (r) => r.date, rowHeader: true }, { label: 'ARR', num: true, value: (r) => money(r.arr, currency), attrs: (r) => ({ 'data-value': r.arr }) }]
+      .concat(stacked ? SEGMENTS.map((segment, i) => ({ label: 'ARR ' + segmentName(segment), num: true, value: (r) => money(bySegment[i].entries[r.index].arr, currency), attrs: (r) => ({ 'data-value': bySegment[i].entries[r.index].arr }) })) : [])
+      .concat([{ label: 'Active customers', num: true, value: (r) => count(r.activeCustomers), attrs: (r) => ({ 'data-value': r.activeCustomers }) }]);
+    const rows = total.entries.map((e, index) => Object.assign({ index }, e));
+    const csv = () => [['date', 'arr'].concat(stacked ? SEGMENTS.map((s) => 'arr_' + s) : []).concat(['activeCustomers', 'currency'])]
+      .concat(rows.map((r) => [r.date, r.arr].concat(stacked ? bySegment.map((s) => s.entries[r.index].arr) : []).concat([r.activeCustomers, currency])));
+    const nodes = [
+      ...heading('ARR trend', scope(route) + ': ARR at the end of each ' + route.interval + ', ' + from + ' to ' + route.asOf + '.'),
+      el('div', { class: 'panel' }, [el('div', { class: 'toolbar' }, [intervalField, fromField, stackField, csvButton('the ARR trend', 'arr-trend-' + route.interval + '-' + route.asOf + '.csv', csv)]), box]),
+      el('h2', { text: 'ARR by ' + route.interval }),
+      table('ARR at the end of each ' + route.interval, columns, rows),
+    ];
+    return { nodes, after: () => drawChart(box, {
+      tooltip: { trigger: 'axis', valueFormatter: (v) => money(v, currency) },
+      legend: { show: stacked, top: 0 },
+      grid: { left: 8, right: 16, top: stacked ? 32 : 16, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: dates, boundaryGap: false },
+      yAxis: { type: 'value', axisLabel: { formatter: (v) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) } },
+      series,
+    }) };
+  }
+
+  async function bridge(route, knownAt) {
+    const p = periods(route.asOf, route.period);
+    const answer = await api('metrics/bridge', { from: p.from, to: p.to, knownAt, segment: route.segment });
+    const s = answer.summary;
+    const currency = answer.currency;
+    const steps = [
+      { key: 'openingArr', label: 'Opening', value: s.openingArr, total: true },
+      { key: 'newArr', label: 'New', value: s.newArr },
+      { key: 'reactivationArr', label: 'Reactivation', value: s.reactivationArr },
+      { key: 'expansionArr', label: 'Expansion', value: s.expansionArr },
+      { key: 'contractionArr', label: 'Contraction', value: -s.contractionArr },
+      { key: 'churnArr', label: 'Churn', value: -s.churnArr },
+    ];
+    if (route.segment) {
+      steps.push({ key: 'transferInArr', label: 'Moved in', value: s.transferInArr });
+      steps.push({ key: 'transferOutArr', label: 'Moved out', value: -s.transferOutArr });
+    }
+    steps.push({ key: 'closingArr', label: 'Closing', value: s.closingArr, total: true });
+    let running = 0;
+    const bases = [];
+    const bars = [];
+    for (const step of steps) {
+      if (step.total) { bases.push(0); bars.push({ value: step.value, itemStyle: { color: '#3a5a80' } }); running = step.value; continue; }
+      const after = running + step.value;
+      bases.push(Math.min(running, after));
+      bars.push({ value: Math.abs(step.value), itemStyle: { color: step.value < 0 ? '#b8412f' : '#2f7d4f' } });
+      running = after;
+    }
+    const box = chartBox('ARR bridge from ' + p.from + ' to ' + p.to + ': ' + steps.map((st) => st.label + ' ' + money(st.value, currency)).join(', '));
+    const columns = [
+      { label: 'Step', value: (r) => r.label, rowHeader: true },
+      { label: 'ARR', num: true, value: (r) => money(r.value, currency), attrs: (r) => ({ 'data-field': r.key, 'data-value': r.value }) },
+    ];
+    const csv = () => [['step', 'field', 'arr', 'from', 'to', 'currency']].concat(steps.map((st) => [st.label, st.key, st.value, p.from, p.to, currency]));
+    const nodes = [
+      ...heading('ARR bridge', scope(route) + ': from ' + p.from + ' to ' + p.to + ' (the ' + route.period + ' ending on the as-of date).'),
+      el('div', { class: 'panel' }, [el('div', { class: 'toolbar' }, csvButton('the ARR bridge', 'arr-bridge-' + p.to + '.csv', csv)), box]),
+      table('ARR bridge, ' + p.from + ' to ' + p.to + ' (decreases negative)', columns, steps),
+    ];
+    return { nodes, after: () => drawChart(box, {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (items) => { const i = items[0].dataIndex; return steps[i].label + ': ' + money(steps[i].value, currency); } },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: steps.map((st) => st.label), axisLabel: { interval: 0, rotate: window.innerWidth < 600 ? 45 : 0 } },
+      yAxis: { type: 'value', axisLabel: { formatter: (v) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) } },
+      series: [
+        { type: 'bar', stack: 'bridge', silent: true, itemStyle: { color: 'transparent' }, data: bases },
+        { type: 'bar', stack: 'bridge', data: bars, label: { show: window.innerWidth >= 600, position: 'top', formatter: (item) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(steps[item.dataIndex].value) } },
+      ],
+    }) };
+  }
+
+  async function retention(route, knownAt) {
+    const ends = monthEndsBefore(route.asOf);
+    const windows = await Promise.all(ends.map((asOf) => api('metrics/retention', { asOf, knownAt, segment: route.segment })));
+    const box = chartBox('Gross and net revenue retention and logo retention over the twelve months to each month-end from ' + ends[0] + ' to ' + ends[11]);
+    const rate = (key) => ({ label: { grossRenewalRate: 'GRR', netRenewalRate: 'NRR', logoRetention: 'Logo retention' }[key], num: true, value: (r) => percent(r[key]), attrs: (r) => ({ 'data-field': key, 'data-value': r[key] === null ? '' : r[key] }) });
+    const columns = [
+      { label: 'Twelve months to', value: (r) => r.to, rowHeader: true },
+      { label: 'From', value: (r) => r.from },
+      rate('grossRenewalRate'), rate('netRenewalRate'), rate('logoRetention'),
+      { label: 'Opening customers', num: true, value: (r) => count(r.cohortCustomers) },
+    ];
+    const csv = () => [['from', 'to', 'grossRenewalRate', 'netRenewalRate', 'logoRetention', 'cohortCustomers', 'openingArr', 'currency']]
+      .concat(windows.map((w) => [w.from, w.to, w.grossRenewalRate, w.netRenewalRate, w.logoRetention, w.cohortCustomers, w.openingArr, w.currency]));
+    const nodes = [
+      ...heading('Retention', scope(route) + ': each point covers the twelve months to a month-end.'),
+      el('div', { class: 'panel' }, [el('div', { class: 'toolbar' }, csvButton('the retention windows', 'retention-' + ends[11] + '.csv', csv)), box]),
+      table('Retention over rolling twelve-month windows', columns, windows),
+    ];
+    const line = (name, key) => ({ name, type: 'line', data: windows.map((w) => w[key] === null ? null : w[key] * 100) });
+    return { nodes, after: () => drawChart(box, {
+      tooltip: { trigger: 'axis', valueFormatter: (v) => v === null || v === undefined ? '—' : v.toFixed(1) + '%' },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: ends },
+      yAxis: { type: 'value', scale: true, axisLabel: { formatter: '{value}%' } },
+      series: [line('GRR', 'grossRenewalRate'), line('NRR', 'netRenewalRate'), line('Logo retention', 'logoRetention')],
+    }) };
+  }
+
+  async function churn(route, knownAt) {
+    const p = periods(route.asOf, route.period);
+    const answer = await api('audit/churn', { from: p.from, to: p.to, knownAt, segment: route.segment });
+    const currency = answer.currency;
+    const keys = {
+      churnDate: (e) => e.churnDate, customerId: (e) => e.customerId, kind: (e) => e.kind, segment: (e) => e.segment || '',
+      arrLost: (e) => e.arrLost, reason: (e) => e.reason || '', reactivatedOn: (e) => e.reactivatedOn || '',
+    };
+    const sortKey = keys[route.sort] ? route.sort : 'churnDate';
+    const entries = answer.entries.map((e, order) => Object.assign({ order }, e));
+    entries.sort((a, b) => {
+      const x = keys[sortKey](a);
+      const y = keys[sortKey](b);
+      const compared = typeof x === 'number' ? x - y : String(x).localeCompare(String(y));
+      return (route.desc ? -compared : compared) || a.order - b.order;
+    });
+    const pages = Math.max(1, Math.ceil(entries.length / route.size));
+    const page = Math.min(route.pageNumber, pages);
+    const shown = entries.slice((page - 1) * route.size, page * route.size);
+    const link = (e) => el('a', { href: routeHash(route, { page: 'customer', id: e.customerId }), text: e.customerId });
+    const columns = [
+      { key: 'churnDate', label: 'Churn date', value: (e) => e.churnDate },
+      { key: 'customerId', label: 'Customer', cell: link },
+      { key: 'kind', label: 'Kind', value: (e) => e.kind === 'logo' ? 'Customer lost' : 'Contract ended' + (e.contractId ? ' (' + e.contractId + ')' : '') },
+      { key: 'segment', label: 'Segment', value: (e) => segmentName(e.segment) },
+      { key: 'arrLost', label: 'ARR lost', num: true, value: (e) => money(e.arrLost, currency), attrs: (e) => ({ 'data-value': e.arrLost }) },
+      { key: 'reason', label: 'Reason', value: (e) => e.reason || '' },
+      { key: 'reactivatedOn', label: 'Came back on', value: (e) => e.reactivatedOn || '' },
+    ];
+    const header = (column) => el('th', { scope: 'col', class: column.num ? 'num' : null, 'aria-sort': column.key === sortKey ? (route.desc ? 'descending' : 'ascending') : null },
+      el('button', { type: 'button', class: 'sort', 'data-sort': column.key, onclick: () => go({ sort: column.key, desc: column.key === sortKey ? !route.desc : false, pageNumber: 1 }) },
+        column.label + (column.key === sortKey ? (route.desc ? ' ▼' : ' ▲') : '')));
+    const pager = el('div', { class: 'pager' }, [
+      el('button', { type: 'button', class: 'secondary', disabled: page <= 1, onclick: () => go({ pageNumber: page - 1 }), text: 'Previous page' }),
+      el('span', { 'data-pager': '', text: 'Page ' + page + ' of ' + pages + ' (' + entries.length + ' entries)' }),
+      el('button', { type: 'button', class: 'secondary', disabled: page >= pages, onclick: () => go({ pageNumber: page + 1 }), text: 'Next page' }),
+      el('div', { class: 'field' }, [
+        el('label', { for: 'c-size', text: 'Rows per page' }),
+        el('select', { id: 'c-size', onchange: (e) => go({ size: Number(e.target.value), pageNumber: 1 }) },
+          PAGE_SIZES.map((n) => el('option', { value: n, selected: n === route.size, text: String(n) }))),
+      ]),
+    ]);
+    const csv = () => [['kind', 'customerId', 'contractId', 'churnDate', 'segment', 'arrLost', 'currency', 'reason', 'reactivatedOn']]
+      .concat(entries.map((e) => [e.kind, e.customerId, e.contractId, e.churnDate, e.segment, e.arrLost, currency, e.reason, e.reactivatedOn]));
+    return [
+      ...heading('Churn', scope(route) + ': every customer lost and every contract ended from ' + p.from + ' to ' + p.to + '.'),
+      el('ul', { class: 'cards' }, [
+        el('li', { class: 'card', 'data-figure': 'totalArrLost', 'data-value': answer.totalArrLost }, [el('h2', { text: 'ARR lost with customers' }), el('p', { class: 'value', text: money(answer.totalArrLost, currency) })]),
+        el('li', { class: 'card', 'data-figure': 'contractArrLost', 'data-value': answer.contractArrLost }, [el('h2', { text: 'ARR lost with contracts of staying customers' }), el('p', { class: 'value', text: money(answer.contractArrLost, currency) })]),
+      ]),
+      el('div', { class: 'toolbar' }, csvButton('the churn table', 'churn-' + p.from + '-' + p.to + '.csv', csv)),
+      table('Churn from ' + p.from + ' to ' + p.to + ', sorted by ' + columns.find((c) => c.key === sortKey).label.toLowerCase(), columns, shown, { header }),
+      pager,
+    ];
+  }
+
+  async function customer(route, knownAt) {
+    const id = route.id;
+    const [detail, history] = await Promise.all([
+      api('customers/' + encodeURIComponent(id), { asOf: route.asOf, knownAt }),
+      api('customers/' + encodeURIComponent(id) + '/events', { knownAt }),
+    ]);
+    const currency = detail.currency;
+    const facts = [
+      ['Status', detail.status, 'status'], ['ARR', money(detail.arr, currency), 'arr', detail.arr], ['MRR', money(detail.mrr, currency), 'mrr', detail.mrr],
+      ['Segment', segmentName(detail.segment) || '—', 'segment'], ['Customer success manager', detail.csm || '—', 'csm'],
+      ['Churn reason', detail.churnReason || '—', 'churnReason'],
+    ];
+    // The ARR after each day's events, in effective order, as the history gives it (voided events and voids change nothing).
+    const steps = history.events.filter((e) => e.effectiveDate && !e.voided)
+      .sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate) || a.sequence - b.sequence);
+    const points = [];
+    for (const e of steps) {
+      if (points.length && points[points.length - 1][0] === e.effectiveDate) { points[points.length - 1][1] = e.arrAfter; } else { points.push([e.effectiveDate, e.arrAfter]); }
+    }
+    const box = chartBox('ARR of ' + id + ' after each day with events: ' + points.map((pt) => pt[0] + ' ' + money(pt[1], currency)).join(', '), 280);
+    const contractColumns = [
+      { label: 'Contract', value: (c) => c.contractId, rowHeader: true },
+      { label: 'Product', value: (c) => c.product || '' },
+      { label: 'Status', value: (c) => c.status },
+      { label: 'ARR', num: true, value: (c) => money(c.arr, currency), attrs: (c) => ({ 'data-value': c.arr }) },
+      { label: 'Opened on', value: (c) => c.openedOn },
+      { label: 'Term ends', value: (c) => c.termEndDate || '' },
+      { label: 'Churned on', value: (c) => c.churnedOn || '' },
+      { label: 'Churn reason', value: (c) => c.churnReason || '' },
+    ];
+    const eventColumns = [
+      { label: 'Event', value: (e) => e.eventId, rowHeader: true },
+      { label: 'Type', value: (e) => e.type },
+      { label: 'Effective', value: (e) => e.effectiveDate || '' },
+      { label: 'Recorded at', value: (e) => e.recordedAt },
+      { label: 'Contract', value: (e) => e.contractId || '' },
+      { label: 'Amount', num: true, value: (e) => e.amount === null ? '' : money(e.amount, currency) },
+      { label: 'ARR before', num: true, value: (e) => money(e.arrBefore, currency) },
+      { label: 'ARR after', num: true, value: (e) => money(e.arrAfter, currency), attrs: (e) => ({ 'data-value': e.arrAfter }) },
+      { label: 'Voided', value: (e) => e.voided ? 'voided by ' + e.voidedByEventId : '' },
+      { label: 'Reason', value: (e) => e.reason || '' },
+    ];
+    const contractsCsv = () => [['contractId', 'product', 'status', 'arr', 'openedOn', 'termEndDate', 'churnedOn', 'churnReason', 'currency']]
+      .concat(detail.contracts.map((c) => [c.contractId, c.product, c.status, c.arr, c.openedOn, c.termEndDate, c.churnedOn, c.churnReason, currency]));
+    const eventsCsv = () => [['eventId', 'type', 'effectiveDate', 'recordedAt', 'sequence', 'contractId', 'amount', 'termEndDate', 'arrBefore', 'arrAfter', 'voided', 'voidedByEventId', 'voidedEventId', 'reason']]
+      .concat(history.events.map((e) => [e.eventId, e.type, e.effectiveDate, e.recordedAt, e.sequence, e.contractId, e.amount, e.termEndDate, e.arrBefore, e.arrAfter, e.voided, e.voidedByEventId, e.voidedEventId, e.reason]));
+    const historyCsv = () => [['date', 'arr', 'currency']].concat(points.map((pt) => [pt[0], pt[1], currency]));
+    const nodes = [
+      ...heading('Customer ' + (detail.name ? detail.name + ' (' + id + ')' : id), 'As of ' + detail.asOf + '.'),
+      el('p', {}, el('a', { href: routeHash(route, { page: 'churn', id: '' }), text: 'Back to churn' })),
+      el('div', { class: 'panel' }, el('dl', { class: 'facts' }, facts.flatMap(([label, text, key, value]) => [el('dt', { text: label }), el('dd', { 'data-field': key, 'data-value': value === undefined ? null : value, text })]))),
+      el('h2', { text: 'Contracts' }),
+      el('div', { class: 'toolbar' }, csvButton('the contracts', 'customer-' + id + '-contracts.csv', contractsCsv)),
+      table('Contracts as of ' + detail.asOf, contractColumns, detail.contracts),
+      el('h2', { text: 'ARR history' }),
+      el('div', { class: 'panel' }, [el('div', { class: 'toolbar' }, csvButton('the ARR history', 'customer-' + id + '-arr.csv', historyCsv)), box]),
+      el('h2', { text: 'Event history' }),
+      el('div', { class: 'toolbar' }, csvButton('the event history', 'customer-' + id + '-events.csv', eventsCsv)),
+      table('Events in recorded order', eventColumns, history.events),
+    ];
+    return { nodes, after: () => drawChart(box, {
+      tooltip: { trigger: 'axis', valueFormatter: (v) => money(v, currency) },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: 'time' },
+      yAxis: { type: 'value', axisLabel: { formatter: (v) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) } },
+      series: [{ name: 'ARR', type: 'line', step: 'end', areaStyle: { opacity: 0.2 }, data: points.concat(points.length ? [[detail.asOf > points[points.length - 1][0] ? detail.asOf : points[points.length - 1][0], points[points.length - 1][1]]] : []) }],
+    }) };
+  }
+
+  const PAGES = { overview, trend, bridge, retention, churn, customer };
+  const TITLES = { overview: 'Overview', trend: 'ARR trend', bridge: 'ARR bridge', retention: 'Retention', churn: 'Churn', customer: 'Customer' };
+
+  // ---- the "as known at" choices: the latest recorded instants, newest first ----
+  async function loadInstants() {
+    try {
+      const first = await api('knowledge', { limit: 1 });
+      const latest = await api('knowledge', { offset: Math.max(0, first.total - 200), limit: 200, to: first.to });
+      const list = document.getElementById('f-knownat-instants');
+      list.replaceChildren(...latest.instants.slice().reverse().map((i) => el('option', { value: i.recordedAt, label: i.recordedAt + ' (' + i.events + ' events)' })));
+    } catch (error) {
+      showProblem(error);
+    }
+  }
+
+  function showProblem(error) {
+    problem.hidden = !error;
+    problem.textContent = error ? 'The API refused or failed: ' + error.message : '';
+  }
+
+  async function render() {
+    const route = readRoute();
+    const mine = ++renderCount;
+    form.segment.value = route.segment;
+    form.asOf.value = route.asOf;
+    form.period.value = route.period;
+    form.knownAt.value = route.knownAt;
+    for (const link of document.querySelectorAll('nav a')) {
+      link.href = routeHash(route, { page: link.dataset.route, id: '' });
+      if (link.dataset.route === route.page) { link.setAttribute('aria-current', 'page'); } else { link.removeAttribute('aria-current'); }
+    }
+    const build = PAGES[route.page] || overview;
+    document.title = (TITLES[route.page] || 'Overview') + ' · CustomerSuccess.Metrics';
+    view.setAttribute('aria-busy', 'true');
+    try {
+      const knownAt = await settle(route);
+      const built = await build(route, knownAt);
+      if (mine !== renderCount) { return; }
+      while (charts.length) { charts.pop().dispose(); }
+      const result = Array.isArray(built) ? { nodes: built } : built;
+      view.replaceChildren(...result.nodes.filter(Boolean));
+      if (result.after) { result.after(); }
+      answered.textContent = 'Answered as known at ' + knownAt + (route.knownAt ? '' : ' (now)') + '.';
+      answered.dataset.knownAt = knownAt;
+      showProblem(null);
+    } catch (error) {
+      if (mine !== renderCount) { return; }
+      view.replaceChildren(...heading(TITLES[route.page] || 'Overview'));
+      showProblem(error);
+    } finally {
+      if (mine === renderCount) {
+        view.removeAttribute('aria-busy');
+        view.dataset.rendered = String(mine);
+        view.dataset.route = location.hash;
+      }
+    }
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const knownAt = form.knownAt.value.trim();
+    if (knownAt && !INSTANT.test(knownAt)) {
+      showProblem(new Error('"As known at" must be an instant in UTC such as 2025-04-05T00:00:00Z, or empty for now.'));
+      form.knownAt.focus();
+      return;
+    }
+    go({ segment: form.segment.value, asOf: form.asOf.value || todayUtc(), period: form.period.value, knownAt, pageNumber: 1 });
+  });
+  for (const name of ['segment', 'asOf', 'period']) {
+    form[name].addEventListener('change', () => form.requestSubmit());
+  }
+  form.knownAt.addEventListener('change', () => form.requestSubmit());
+  window.addEventListener('hashchange', render);
+  window.addEventListener('resize', () => charts.forEach((chart) => chart.resize()));
+  loadInstants();
+  render();
+}());
