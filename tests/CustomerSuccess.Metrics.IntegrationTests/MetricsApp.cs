@@ -33,8 +33,15 @@ public class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Tiny, so that a rebuild carries customers from page to page and splits recorded instants over pages.</summary>
     public const int RebuildPageSize = 2;
 
-    /// <summary>Further configuration a kind of app adds to the host's.</summary>
-    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
+    /// <summary>
+    /// Further configuration a kind of app adds to the host's, over any from the environment. By default no broker, even
+    /// when the run has one (<c>ConnectionStrings__RabbitMq</c>): messages then use the store's own PostgreSQL queue.
+    /// </summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:RabbitMq"] = "",
+        ["Messaging:RabbitMq"] = "",
+    };
 
     private readonly SemaphoreSlim _seeding = new(1, 1);
     private bool _seeded;

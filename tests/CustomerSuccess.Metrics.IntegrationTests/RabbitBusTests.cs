@@ -14,7 +14,7 @@ public sealed class RabbitMetricsApp : MetricsApp
 
     public string IntegrationEvents { get; } = $"csm.integration-events.{Guid.NewGuid():N}";
 
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["ConnectionStrings:RabbitMq"] = TestBroker.Uri,
         ["Messaging:ContractEventsQueue"] = Queue,
