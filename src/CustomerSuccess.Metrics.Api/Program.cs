@@ -78,6 +78,8 @@ builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataS
 
 var bus = ContractEventsBus.From(builder.Configuration);
 builder.Services.AddSingleton(bus);
+// Registered before Wolverine, so it has run by the time the bus starts listening.
+builder.Services.AddHostedService<InboxCatchUp>();
 builder.Services.AddSingleton<ArrChangeRelay>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ArrChangeRelay>());
 

@@ -80,11 +80,18 @@ internal sealed class ApiProcess : IAsyncDisposable
         }
     }
 
+    /// <param name="settings">Further configuration, as environment variables (for example a message broker).</param>
     public static async Task<ApiProcess> StartAsync(
-        string repository, string connectionString, string schema, TextWriter log, CancellationToken cancellation)
+        string repository, string connectionString, string schema, TextWriter log, CancellationToken cancellation,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
         var info = HostStartInfo(AssemblyPath(repository), connectionString, schema);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var argument in (string[])["--urls", address.ToString().TrimEnd('/')])
         {
             info.ArgumentList.Add(argument);

@@ -1,11 +1,12 @@
 using System.Globalization;
+using CustomerSuccess.Metrics.Api.Messaging;
 using CustomerSuccess.Metrics.Ledger;
 using CustomerSuccess.Metrics.SampleBook;
 using NodaTime.Text;
 
 namespace CustomerSuccess.Metrics.Benchmarks;
 
-/// <summary>The four scenarios in order: ingest (which loads the API), queries, rebuild, memory.</summary>
+/// <summary>The scenarios in order: ingest (which loads the API), queries, rebuild, memory, many small writers, the bus.</summary>
 internal sealed class BenchmarkRun(BenchmarkSize size, string repository, DatabaseServer server, TextWriter log)
 {
     private const long MemoryTargetBytes = 250_000_000;
@@ -16,6 +17,9 @@ internal sealed class BenchmarkRun(BenchmarkSize size, string repository, Databa
     private const double RebuildRateTarget = 20_000;
     private const double SingleEventShareTarget = 0.5;
     private static readonly TimeSpan SingleEventP99Target = TimeSpan.FromMilliseconds(100);
+    private const double BusRateTarget = 5_000;
+    private const double BusShareTarget = 0.5;
+    private static readonly TimeSpan BusP99Target = TimeSpan.FromSeconds(1);
 
     public async Task<Report> ExecuteAsync(CancellationToken cancellation)
     {
@@ -83,6 +87,42 @@ internal sealed class BenchmarkRun(BenchmarkSize size, string repository, Databa
 
         // After the memory reading: this scenario adds a book of its own to the store.
         AddConcurrentWriters(report, await new ConcurrentWritersBenchmark(api, log).RunAsync(cancellation));
+
+        var (broker, missing) = await MessageBroker.StartAsync(repository, log, cancellation);
+        if (broker is null)
+        {
+            report.Add(new ReportRow("6 Bus", $"not run: {missing}", "—", "—", "—", "—", "—"));
+            return;
+        }
+
+        await using (broker)
+        {
+            AddBus(report, await new BusBenchmark(repository, server, schemas.Bus, broker, log).RunAsync(cancellation), broker);
+        }
+    }
+
+    private static void AddBus(Report report, BusResult bus, MessageBroker broker)
+    {
+        var share = bus.Bus.PerSecond / bus.HttpBatches.PerSecond;
+        report.Add(new ReportRow(
+            $"6a Bus ingest: {BusBenchmark.Publishers} concurrent plain AMQP publishers, one event a message, RabbitMQ to a second API " +
+            $"process ({bus.Events:N0} events of {BusBenchmark.Customers:N0} customers, a book of its own), first publish to last event readable",
+            bus.Bus.ToString(), "the same events over HTTP in batches of 1,000 from one client, same API, same run", bus.HttpBatches.ToString(),
+            $"bus / HTTP {Format.Ratio(share)}", "≥ 5,000 events/s and ≥ 0.5 × HTTP batches",
+            Format.YesNo(bus.Bus.PerSecond >= BusRateTarget && share >= BusShareTarget)));
+        report.Add(new ReportRow(
+            $"6b Bus latency: {BusBenchmark.SteadyRate} events/s for {BusBenchmark.SteadyFor.TotalSeconds:0} s from one publisher, every " +
+            $"{BusBenchmark.MarkerEvery}th a new customer's signing, publish until GET /api/v1/customers/{{id}} shows its ARR",
+            $"p50 {Format.Duration(bus.Visible.Median)}, p99 {Format.Duration(bus.Visible.P99)} (n={bus.Visible.Samples.Count})",
+            "rate held by the publisher", bus.Steady.ToString(), "—", "p99 < 1 s", Format.YesNo(bus.Visible.P99 < BusP99Target)));
+        report.Note(
+            $"Bus: {broker.Description}; the API reads its queue through Wolverine's durable inbox (each delivery stored, then acknowledged; " +
+            $"{ContractEventsBus.PrefetchCount:N0} deliveries in flight) with one sequential listener, and records batches of up to " +
+            $"{ContractEventsBus.BatchSize:N0} messages (a batch waits at most {ContractEventsBus.BatchWait.TotalMilliseconds:0} ms for more), " +
+            $"in the order received, each message atomically, in as few commits as the recording bounds allow. Each publisher owns its " +
+            $"customers and publishes their events in order, {BusBenchmark.WarmUpEvents:N0} events are sent both ways first and not counted, " +
+            $"and the HTTP copy goes first. 6a's publishers were done after {Format.Duration(bus.Publishing)}. 6b's latency is measured by one " +
+            "reader asking for the oldest marker not yet seen, every 5 ms, so it includes up to one such wait and one request.");
     }
 
     private static void AddConcurrentWriters(Report report, ConcurrentWritersResult writers)

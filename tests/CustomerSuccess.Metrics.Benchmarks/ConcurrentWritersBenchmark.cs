@@ -25,7 +25,7 @@ internal sealed class ConcurrentWritersBenchmark(ApiProcess api, TextWriter log)
         var book = SampleBookGenerator.Generate(SampleBookOptions.Small with { Customers = Customers, Seed = 7 });
         log.WriteLine($"Concurrent writers: {book.Count:N0} events of {Customers:N0} customers, in batches and from {Clients} single-event clients");
 
-        var batched = book.Select(e => Prefixed(e, "wb-")).ToList();
+        var batched = book.Select(e => BookCopy.Prefixed(e, "wb-")).ToList();
         var stopwatch = Stopwatch.StartNew();
         foreach (var chunk in batched.Chunk(PublishedBook.BatchSize))
         {
@@ -35,15 +35,7 @@ internal sealed class ConcurrentWritersBenchmark(ApiProcess api, TextWriter log)
         var batches = new Throughput(batched.Count, stopwatch.Elapsed);
         log.WriteLine($"Concurrent writers: batches {batches}");
 
-        var owned = Enumerable.Range(0, Clients).Select(_ => new List<string>()).ToArray();
-        var clientOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var e in book)
-        {
-            var client = ClientOf(e, clientOf);
-            clientOf[e["eventId"]!.GetValue<string>()] = client;
-            owned[client].Add(Prefixed(e, "ws-"));
-        }
-
+        var owned = BookCopy.Partition(book, "ws-", Clients);
         var latencies = new ConcurrentBag<TimeSpan>();
         stopwatch.Restart();
         await Task.WhenAll(owned.Select(events => Task.Run(async () =>
@@ -57,29 +49,6 @@ internal sealed class ConcurrentWritersBenchmark(ApiProcess api, TextWriter log)
         var latency = new Latency([.. latencies]);
         log.WriteLine($"Concurrent writers: {Clients} single-event clients {singles}, {latency}, p99 {Format.Duration(latency.P99)}");
         return new ConcurrentWritersResult(batches, singles, latency, Clients, Customers);
-    }
-
-    /// <summary>A customer's events, voids of them included, always go to the same client; the book's own (retention costs) to the first.</summary>
-    private static int ClientOf(JsonObject e, Dictionary<string, int> clientOfEvent) =>
-        e["customerId"]?.GetValue<string>() is { } customer ? (int)((uint)StableHash(customer) % Clients)
-        : e["voidedEventId"]?.GetValue<string>() is { } voided ? clientOfEvent[voided]
-        : 0;
-
-    private static int StableHash(string text) => text.Aggregate(17, (hash, c) => unchecked(hash * 31 + c));
-
-    /// <summary>The event with its identifiers prefixed, so that two copies of the book stay apart in one store.</summary>
-    private static string Prefixed(JsonObject e, string prefix)
-    {
-        var copy = e.DeepClone().AsObject();
-        foreach (var name in (string[])["eventId", "customerId", "contractId", "voidedEventId"])
-        {
-            if (copy[name]?.GetValue<string>() is { } value)
-            {
-                copy[name] = prefix + value;
-            }
-        }
-
-        return copy.ToJsonString();
     }
 
     private async Task<TimeSpan> PostAsync(string body, int events, CancellationToken cancellation)

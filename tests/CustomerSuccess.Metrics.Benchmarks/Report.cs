@@ -142,7 +142,7 @@ internal sealed class Report(BenchmarkSize size, string machine)
         (it is not a test) from the repository root:
 
         ```bash
-        dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size small   # about a minute
+        dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size small   # a few minutes
         dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size large   # about 10 minutes on 2 cores
         ```
 
@@ -160,5 +160,12 @@ internal sealed class Report(BenchmarkSize size, string machine)
         - **3 Rebuild** of the projection as an operator runs it (`projections rebuild` on the host's command line, its own
           process, timed from start to exit), against a plain sequential read of the event table.
         - **4 Memory**: the API process's peak resident set (VmHWM) after everything above.
+        - **5 Many small writers**: a book of its own sent one event a request by concurrent clients, against the same book
+          in batches of 1,000, on the same API.
+        - **6 Bus**, when a RabbitMQ broker is configured (`ConnectionStrings__RabbitMq`) or installed (a private node is
+          started): a second API process reading a fresh queue. (a) A book of its own published one event a message by
+          concurrent plain AMQP publishers, from the first publish until the last event reads back, against the same book
+          over HTTP in batches of 1,000 to that API; (b) a steady stream with a marker among it, each marker timed from its
+          publish until the API's figure for its customer shows it.
         """;
 }

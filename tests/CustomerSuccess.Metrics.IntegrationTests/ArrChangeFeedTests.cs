@@ -12,6 +12,7 @@ namespace CustomerSuccess.Metrics.IntegrationTests;
 /// every ARR movement recorded and of every later restatement, and can rebuild from them exactly the movements the
 /// engine reports.
 /// </summary>
+[Collection(TestBroker.Collection)]
 public class ArrChangeFeedTests(RabbitMetricsApp app) : IClassFixture<RabbitMetricsApp>
 {
     private sealed record Heard(string Type, byte[] Body);

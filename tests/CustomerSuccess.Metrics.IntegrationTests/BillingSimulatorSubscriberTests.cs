@@ -11,6 +11,7 @@ namespace CustomerSuccess.Metrics.IntegrationTests;
 /// publishes: read back, its lines name exactly the movements the engine reports, and each restatement says what it
 /// replaces and by what.
 /// </summary>
+[Collection(TestBroker.Collection)]
 public partial class BillingSimulatorSubscriberTests(RabbitMetricsApp app) : IClassFixture<RabbitMetricsApp>
 {
     [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2}) (?<customer>\S+) (?<movement>.+) recorded (?<at>\S+)$")]

@@ -10,6 +10,7 @@ namespace CustomerSuccess.Metrics.IntegrationTests;
 /// a stream with resends and invalid messages in it; the engine ends up holding exactly what the publisher's own
 /// bookkeeping says it should.
 /// </summary>
+[Collection(TestBroker.Collection)]
 public class BillingSimulatorTests(RabbitMetricsApp app) : IClassFixture<RabbitMetricsApp>
 {
     [Fact]

@@ -20,6 +20,16 @@ internal static class HostCommand
     public static async Task<HostExit> ExecuteAsync(
         string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
+        using var process = Process.Start(StartInfo(workingDirectory, environment, arguments))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        return new HostExit(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>How to start the built host from this test run's output folder, its output and errors redirected.</summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -45,11 +55,7 @@ internal static class HostCommand
             info.Environment[name] = value;
         }
 
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        return new HostExit(process.ExitCode, await output, await error);
+        return info;
     }
 }
 

@@ -35,6 +35,7 @@ public sealed class RabbitMetricsApp : MetricsApp
     }
 }
 
+[Collection(TestBroker.Collection)]
 public class RabbitBusTests(RabbitMetricsApp app) : IClassFixture<RabbitMetricsApp>
 {
     private static (byte[], string?) Json(string json, string? contentType = "application/json") => (Encoding.UTF8.GetBytes(json), contentType);

@@ -10,6 +10,12 @@ namespace CustomerSuccess.Metrics.IntegrationTests;
 /// </summary>
 internal static class TestBroker
 {
+    /// <summary>
+    /// The tests that use the broker run one class at a time: one of them restarts it, which the others, publishing
+    /// with plain clients that do not reconnect, must not see.
+    /// </summary>
+    public const string Collection = "broker";
+
     private static readonly Lazy<(string Uri, string? Directory, bool Private)> Broker = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string Uri => Broker.Value.Uri;
@@ -81,3 +87,6 @@ internal static class TestBroker
         throw new InvalidOperationException($"No repository above {AppContext.BaseDirectory}");
     }
 }
+
+[CollectionDefinition(TestBroker.Collection)]
+public sealed class BrokerCollection;

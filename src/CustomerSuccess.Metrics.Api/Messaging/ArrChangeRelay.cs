@@ -3,7 +3,10 @@ using CustomerSuccess.Metrics.ArrChanges;
 using CustomerSuccess.Metrics.Ledger;
 using Marten;
 using Npgsql;
+using Wolverine;
 using Wolverine.Marten;
+using Wolverine.Postgresql.Transport;
+using Wolverine.Runtime;
 using V1 = CustomerSuccess.Metrics.Contracts.V1;
 
 namespace CustomerSuccess.Metrics.Api.Messaging;
@@ -14,8 +17,12 @@ namespace CustomerSuccess.Metrics.Api.Messaging;
 /// marked published in one transaction, so an event is sent once it is committed, even across a crash, and never for
 /// a request that was refused or rolled back. Several API processes share the work without sending one twice.
 /// </summary>
-public sealed class ArrChangeRelay(IServiceProvider services, ReadModelTables tables, ILogger<ArrChangeRelay> logger)
-    : BackgroundService
+public sealed class ArrChangeRelay(
+    IServiceProvider services,
+    ReadModelTables tables,
+    ContractEventsBus bus,
+    IHostApplicationLifetime lifetime,
+    ILogger<ArrChangeRelay> logger) : BackgroundService
 {
     public const int BatchSize = 500;
 
@@ -23,6 +30,21 @@ public sealed class ArrChangeRelay(IServiceProvider services, ReadModelTables ta
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Wolverine publishes only once the host has started, which may be well after this service is: what the inbox
+        // held at the last stop is recorded first (InboxCatchUp).
+        var started = new TaskCompletionSource();
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            await started.Task.ContinueWith(_ => { }, CancellationToken.None);
+        }
+
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await ProvisionAsync();
         while (!stoppingToken.IsCancellationRequested)
         {
             int relayed;
@@ -41,6 +63,19 @@ public sealed class ArrChangeRelay(IServiceProvider services, ReadModelTables ta
             {
                 await Task.Delay(IdleWait, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
             }
+        }
+    }
+
+    /// <summary>
+    /// Without a broker, the PostgreSQL queue subscribers read is made before anything is sent to it, so a subscriber
+    /// that starts late finds every change waiting there.
+    /// </summary>
+    private async Task ProvisionAsync()
+    {
+        if (bus.RabbitMq is null)
+        {
+            var runtime = services.GetRequiredService<IWolverineRuntime>();
+            await runtime.Options.Transports.GetOrCreate<PostgresqlTransport>().Queues[bus.PostgresIntegrationEventsQueue].SetupAsync(logger);
         }
     }
 

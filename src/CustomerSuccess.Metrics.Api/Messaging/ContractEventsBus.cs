@@ -1,5 +1,7 @@
+using CustomerSuccess.Metrics.Messaging;
 using CustomerSuccess.Metrics.Recording;
 using JasperFx.Core;
+using NodaTime;
 using Npgsql;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -13,7 +15,9 @@ namespace CustomerSuccess.Metrics.Api.Messaging;
 /// <summary>
 /// Where contract events arrive by message: RabbitMQ when <c>ConnectionStrings:RabbitMq</c> (or <c>Messaging:RabbitMq</c>)
 /// names a broker, otherwise a queue kept in the event store's own PostgreSQL database. Either way through Wolverine's
-/// durable inbox: a message is stored before it is acknowledged, and recorded once however often it is delivered.
+/// durable inbox: a message is stored before it is acknowledged, and recorded once however often it is delivered. What
+/// the inbox still holds when the host stops or is killed is recorded, in arrival order, before the bus listens again
+/// (<see cref="InboxCatchUp"/>).
 /// </summary>
 public sealed record ContractEventsBus(string? RabbitMq, string Queue, string IntegrationEvents)
 {
@@ -23,10 +27,22 @@ public sealed record ContractEventsBus(string? RabbitMq, string Queue, string In
     /// <summary>The PostgreSQL queue integration events are published to when there is no broker.</summary>
     public string PostgresIntegrationEventsQueue => TableName(IntegrationEvents);
 
-    /// <summary>Messages applied together, at most; and how long the first of a batch waits for others.</summary>
+    /// <summary>Messages applied together, at most.</summary>
     public const int BatchSize = 500;
 
-    public static readonly TimeSpan BatchWait = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// How long the first message of a batch waits for others. Batches are applied one at a time, and a batch is cut when
+    /// this time is up even while the one before is still being applied, so it must outlast applying what arrives in it:
+    /// shorter, a steady stream queues up as ever smaller batches, each paying a commit's fixed cost (docs/benchmarks.md).
+    /// </summary>
+    public static readonly TimeSpan BatchWait = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Deliveries the broker hands over before any is acknowledged. Each is stored in the inbox and then acknowledged,
+    /// the deliveries at hand stored together, so this bounds how many one inbox write takes in; with a sequential
+    /// listener the broker's default would be two (docs/benchmarks.md).
+    /// </summary>
+    public const ushort PrefetchCount = 1000;
 
     public static ContractEventsBus From(IConfiguration configuration)
     {
@@ -55,14 +71,22 @@ public sealed record ContractEventsBus(string? RabbitMq, string Queue, string In
             var rabbit = Uri.TryCreate(RabbitMq, UriKind.Absolute, out var uri) ? options.UseRabbitMq(uri) : options.UseRabbitMq(RabbitMq);
             // Refused messages are kept by the engine with their refusal; nothing is left on a broker queue unseen.
             rabbit.AutoProvision().DisableDeadLetterQueueing();
+            var arrivals = new ArrivalOrder(SystemClock.Instance);
             options.ListenToRabbitQueue(Queue)
                 .DefaultIncomingMessage<ContractEventsMessage>()
                 .DefaultSerializer(serializer)
-                // Whatever content type a publisher sets or leaves out, the body is read as the wire format, also when
-                // a stored message is recovered from the inbox after a restart.
-                .UseInterop((_, mapper) => mapper.MapIncomingProperty(e => e.ContentType!, (envelope, _) => envelope.ContentType = serializer.ContentType))
+                .UseInterop((_, mapper) =>
+                {
+                    // Whatever content type a publisher sets or leaves out, the body is read as the wire format, also
+                    // when a stored message is recovered from the inbox after a restart.
+                    mapper.MapIncomingProperty(e => e.ContentType!, (envelope, _) => envelope.ContentType = serializer.ContentType);
+                    // Stored in the inbox under an identifier in arrival order, so that what a stop or a crash leaves
+                    // there is taken up again in that order (InboxCatchUp).
+                    mapper.MapIncomingProperty(e => e.Id, (envelope, _) => envelope.Id = arrivals.Next());
+                })
                 .UseDurableInbox()
-                .Sequential();
+                .Sequential()
+                .PreFetchCount(PrefetchCount);
             options.PublishMessage<V1.CustomerArrChanged>().ToRabbitExchange(IntegrationEvents).UseDurableOutbox();
             options.PublishMessage<V1.CustomerArrRestated>().ToRabbitExchange(IntegrationEvents).UseDurableOutbox();
         }
