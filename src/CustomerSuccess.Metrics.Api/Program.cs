@@ -1,6 +1,8 @@
 using CustomerSuccess.Metrics;
 using System.Text.Json.Serialization;
+using CustomerSuccess.Metrics.Access;
 using CustomerSuccess.Metrics.Api;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Api.Endpoints;
 using CustomerSuccess.Metrics.Api.Hosting;
 using CustomerSuccess.Metrics.Api.Messaging;
@@ -109,6 +111,11 @@ if (allowedOrigins.Length > 0)
 }
 
 builder.AddApiSurface();
+builder.AddAccessControl();
+builder.Services.AddSingleton<DevelopmentKey>();
+builder.Services.AddHostedService(sp => new AccessBootstrap(
+    sp.GetRequiredService<ApiKeys>(), sp.GetRequiredService<AccessOptions>(), sp.GetRequiredService<DevelopmentKey>(), embedded is not null,
+    sp.GetRequiredService<ILogger<AccessBootstrap>>()));
 
 var sampleCustomers = builder.Configuration.GetValue<int>("SampleBook:Customers");
 if (sampleCustomers > 0)
@@ -131,6 +138,8 @@ app.UseFigureTiming();
 // The dashboard (wwwroot): "/" answers wwwroot/index.html; every other path falls through to the endpoints below.
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseRouting();
+app.UseAccessControl();
 app.MapApiSurface();
 app.MapWolverineEndpoints(options => options.AddMiddleware(typeof(FigureRequestReader)));
 if (embedded is not null)

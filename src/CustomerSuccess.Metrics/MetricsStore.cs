@@ -87,6 +87,8 @@ public static class MetricsStore
 
         options.Events.StreamIdentity = StreamIdentity.AsString;
         options.Events.AppendMode = EventAppendMode.Rich;
+        // Who sent each event and how (Recording.Sender).
+        options.Events.MetadataConfig.HeadersEnabled = true;
         options.Events.AddEventType<ContractSigned>();
         options.Events.AddEventType<ContractCrossSold>();
         options.Events.AddEventType<ContractUpsold>();

@@ -35,7 +35,13 @@ public sealed class DashboardHost : IAsyncLifetime
     private Process? _api;
     private IPlaywright? _playwright;
 
+    /// <summary>The key with every scope the API is started with; the seeding and the tests' own API reads send it.</summary>
+    public const string AdminKey = "browser-test-admin-key";
+
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>A key that may only read figures, made through the API for the dashboard, as a deployment would.</summary>
+    public string ReadKey { get; private set; } = "";
     public HttpClient Api { get; private set; } = new();
     public IBrowser Browser { get; private set; } = null!;
 
@@ -66,9 +72,17 @@ public sealed class DashboardHost : IAsyncLifetime
 
         BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
         Api = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        Api.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
         StartApi();
         await WaitUntilReadyAsync();
         await SeedAsync();
+        using (var created = await Api.PostAsync("/api/v1/keys",
+                   new StringContent("""{"name": "dashboard", "scopes": ["metrics:read"], "expiresAt": null}""", Encoding.UTF8, "application/json")))
+        {
+            var body = await created.Content.ReadAsStringAsync();
+            Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, body);
+            ReadKey = JsonDocument.Parse(body).RootElement.GetProperty("key").GetString()!;
+        }
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -135,6 +149,7 @@ public sealed class DashboardHost : IAsyncLifetime
 
         info.Environment["ConnectionStrings__Marten"] = _connectionString;
         info.Environment["Marten__Schema"] = _schema;
+        info.Environment["Auth__AdminKey"] = AdminKey;
         // The contract-events queue stays in PostgreSQL: these tests are about the dashboard, not the broker.
         info.Environment.Remove("ConnectionStrings__RabbitMq");
         _api = Process.Start(info)!;

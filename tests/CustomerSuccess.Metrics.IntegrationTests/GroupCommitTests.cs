@@ -40,7 +40,7 @@ public class GroupCommitTests(MetricsApp app) : IClassFixture<MetricsApp>
             Parse(Batch(Signed("grp-6", "grp-c", "grp-c-c1", "2024-01-15", 7_000), Signed("grp-2", "grp-c", "grp-c-c2", "2024-01-15", 5_000))),
         };
 
-        var outcomes = await recorder.HandleAllAsync(batches, CancellationToken.None);
+        var outcomes = await recorder.HandleAllAsync(batches, Sender.Bus, CancellationToken.None);
 
         Assert.Equal(batches.Length, outcomes.Count);
         Assert.Equal(["appended"], outcomes[0].Results.Select(r => r.Status));

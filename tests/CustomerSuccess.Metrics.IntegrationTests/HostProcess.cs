@@ -20,6 +20,7 @@ internal sealed class HostProcess : IAsyncDisposable
     {
         _process = process;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", MetricsApp.AdminKey);
     }
 
     public HttpClient Client { get; }
@@ -30,7 +31,11 @@ internal sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
         var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
-        var withAddress = new Dictionary<string, string>(environment) { ["urls"] = address.ToString().TrimEnd('/') };
+        var withAddress = new Dictionary<string, string>(environment)
+        {
+            ["urls"] = address.ToString().TrimEnd('/'),
+            ["Auth__AdminKey"] = MetricsApp.AdminKey,
+        };
         var process = Process.Start(HostCommand.StartInfo(AppContext.BaseDirectory, withAddress))!;
         var host = new HostProcess(process, address);
         process.OutputDataReceived += (_, e) => host.Keep(e.Data);

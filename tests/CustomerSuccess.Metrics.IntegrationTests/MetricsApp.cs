@@ -43,6 +43,34 @@ public class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["Messaging:RabbitMq"] = "",
     };
 
+    /// <summary>The key with every scope the test host is configured with; every client made here sends it.</summary>
+    public const string AdminKey = "test-admin-key-with-every-scope";
+
+    /// <summary>The name events sent with <see cref="AdminKey"/> are recorded under.</summary>
+    public const string AdminKeyName = "admin";
+
+    /// <summary>A client that sends no key at all.</summary>
+    public HttpClient CreateClientWithoutKey()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
+        return client;
+    }
+
+    /// <summary>A client that sends the given key.</summary>
+    public HttpClient CreateClientWithKey(string key)
+    {
+        var client = CreateClientWithoutKey();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+    }
+
     private readonly SemaphoreSlim _seeding = new(1, 1);
     private bool _seeded;
 
@@ -70,6 +98,13 @@ public class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Marten:Schema", Schema);
         builder.UseSetting("Marten:CheckpointEveryEvents", CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Marten:RebuildPageSize", RebuildPageSize.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Auth:AdminKey", AdminKey);
+        // Tests send as fast as they can; the limits have tests of their own.
+        foreach (var scope in (string[])["Write", "Read", "Admin"])
+        {
+            builder.UseSetting($"Auth:RequestsPerSecond:{scope}", "1000000");
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

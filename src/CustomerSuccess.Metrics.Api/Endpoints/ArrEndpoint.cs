@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Arr;
 using NodaTime;
 using Wolverine.Http;
@@ -9,6 +11,7 @@ public sealed record ArrResponse(
     string Currency);
 
 /// <summary>GET /api/v1/arr: total ARR at the end of a day, as known at an instant.</summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class ArrEndpoint
 {
     [WolverineGet("/api/v1/arr")]

@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Arr;
 using CustomerSuccess.Metrics.Explain;
 using Microsoft.AspNetCore.Mvc;
@@ -22,6 +24,7 @@ public sealed record ArrExplanationResponse(
 /// GET /api/v1/explain/arr: the ARR of <c>/api/v1/arr</c> taken apart into customers, their contracts and each
 /// contract's events; JSON or CSV (a row per contract event), written as it is read.
 /// </summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class ArrExplanationEndpoint
 {
     private static readonly string[] CsvHeader =

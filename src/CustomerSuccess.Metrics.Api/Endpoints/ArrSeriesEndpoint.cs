@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Arr;
 using NodaTime;
 using Wolverine.Http;
@@ -10,6 +12,7 @@ public sealed record ArrSeriesResponse(
     LocalDate From, LocalDate To, string Interval, Instant KnownAt, string? Segment, string Currency, IReadOnlyList<ArrSeriesEntry> Entries);
 
 /// <summary>GET /api/v1/arr/series: ARR at the end of each day, week, month, quarter or year of a range.</summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class ArrSeriesEndpoint
 {
     [WolverineGet("/api/v1/arr/series")]

@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Audit;
 using NodaTime;
 using Wolverine.Http;
@@ -13,6 +15,7 @@ public sealed record AuditMovementsResponse(
     IReadOnlyList<AuditedMovementView> Movements);
 
 /// <summary>GET /api/v1/audit/movements: every movement behind the bridge, with the eventIds that caused it.</summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class AuditMovementsEndpoint
 {
     [WolverineGet("/api/v1/audit/movements")]

@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Bridge;
 using NodaTime;
 using Wolverine.Http;
@@ -23,6 +25,7 @@ public sealed record BridgeResponse(
     IReadOnlyList<BridgeView> Entries, BridgeView Summary);
 
 /// <summary>GET /api/v1/metrics/bridge: opening, new, reactivation, expansion, contraction, churn and closing ARR.</summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class BridgeEndpoint
 {
     [WolverineGet("/api/v1/metrics/bridge")]

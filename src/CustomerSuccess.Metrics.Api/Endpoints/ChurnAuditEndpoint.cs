@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Audit;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -26,6 +28,7 @@ public sealed record ChurnAuditResponse(
 /// GET /api/v1/audit/churn: every customer lost in a period (whose ARR lost adds up to the bridge's churn) and every
 /// contract that ended inside a customer who stayed, with the events behind each; JSON or CSV, written as it is read.
 /// </summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class ChurnAuditEndpoint
 {
     private static readonly string[] CsvHeader =

@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.CostOfRetention;
 using NodaTime;
 using Wolverine.Http;
@@ -10,6 +12,7 @@ public sealed record CostOfRetentionResponse(
     IReadOnlyList<string> Notes);
 
 /// <summary>GET /api/v1/metrics/cost-of-retention: retention spend per retained customer.</summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class CostOfRetentionEndpoint
 {
     [WolverineGet("/api/v1/metrics/cost-of-retention")]

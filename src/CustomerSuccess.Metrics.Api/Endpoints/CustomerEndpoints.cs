@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Customers;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -18,11 +20,12 @@ public sealed record CustomerResponse(
 public sealed record HistoryEntry(
     string EventId, string Type, LocalDate? EffectiveDate, Instant RecordedAt, long Sequence, bool Voided, string? VoidedByEventId,
     Instant? VoidedAt, string? ContractId, decimal? Amount, LocalDate? TermEndDate, string? VoidedEventId, string? Reason,
-    [property: Money] decimal ArrBefore, [property: Money] decimal ArrAfter);
+    [property: Money] decimal ArrBefore, [property: Money] decimal ArrAfter, string? PublishedBy, string? Via);
 
 public sealed record CustomerEventsResponse(string CustomerId, Instant KnownAt, IReadOnlyList<HistoryEntry> Events);
 
 /// <summary>GET /api/v1/customers/{customerId} and its event history.</summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class CustomerEndpoints
 {
     [WolverineGet("/api/v1/customers/{customerId}")]
@@ -56,7 +59,7 @@ public static class CustomerEndpoints
             ? NotKnown(customerId, request.KnownAt)
             : Results.Ok(new CustomerEventsResponse(customerId, request.KnownAt, [.. events.Select(e => new HistoryEntry(
                 e.EventId, e.Type, e.EffectiveDate, e.RecordedAt, e.Sequence, e.Voided, e.VoidedByEventId, e.VoidedAt, e.ContractId, e.Amount,
-                e.TermEndDate, e.VoidedEventId, e.Reason, e.ArrBefore, e.ArrAfter))]));
+                e.TermEndDate, e.VoidedEventId, e.Reason, e.ArrBefore, e.ArrAfter, e.PublishedBy, e.Via))]));
     }
 
     private static IResult NotKnown(string customerId, Instant knownAt) =>

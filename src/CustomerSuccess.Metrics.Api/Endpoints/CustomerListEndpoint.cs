@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Customers;
 using NodaTime;
 using Wolverine.Http;
@@ -11,6 +13,7 @@ public sealed record CustomerListResponse(
     IReadOnlyList<CustomerListEntry> Customers);
 
 /// <summary>GET /api/v1/customers: every customer's name, segment, status and ARR at the end of a day, a page at a time.</summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class CustomerListEndpoint
 {
     [WolverineGet("/api/v1/customers")]

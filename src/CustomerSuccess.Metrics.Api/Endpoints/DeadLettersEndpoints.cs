@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using System.Text;
 using CustomerSuccess.Metrics.Messaging;
 using Microsoft.AspNetCore.Mvc;
@@ -16,6 +18,7 @@ public sealed record DeadLettersResponse(long Total, int Offset, int Limit, IRea
 /// GET /api/v1/dead-letters and the two things to do with one: replay it (record it now, after whatever it was waiting
 /// for has arrived) or discard it. Messages from the bus land here when HTTP would have refused them.
 /// </summary>
+[RequiresScope(Scopes.Admin)]
 public static class DeadLettersEndpoints
 {
     [WolverineGet("/api/v1/dead-letters")]

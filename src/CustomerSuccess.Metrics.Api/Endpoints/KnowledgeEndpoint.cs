@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Knowledge;
 using NodaTime;
 using Wolverine.Http;
@@ -9,6 +11,7 @@ public sealed record RecordedInstantView(Instant RecordedAt, int Events, int Cus
 public sealed record KnowledgeResponse(Instant? From, Instant To, int Total, int Offset, int Limit, IReadOnlyList<RecordedInstantView> Instants);
 
 /// <summary>GET /api/v1/knowledge: the instants at which events were recorded, the knownAt values at which answers can change.</summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class KnowledgeEndpoint
 {
     [WolverineGet("/api/v1/knowledge")]

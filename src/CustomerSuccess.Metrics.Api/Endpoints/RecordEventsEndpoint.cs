@@ -1,5 +1,7 @@
+using CustomerSuccess.Metrics.Api.Access;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using CustomerSuccess.Metrics.Access;
 using CustomerSuccess.Metrics.Recording;
 using CustomerSuccess.Metrics.Messaging;
 using CustomerSuccess.Metrics.Telemetry;
@@ -10,6 +12,7 @@ namespace CustomerSuccess.Metrics.Api.Endpoints;
 public sealed record RecordEventsResponse(IReadOnlyList<RecordedEvent> Results, NodaTime.Instant? RecordedAt);
 
 /// <summary>POST /api/v1/events: one event or a batch of up to 1,000, applied atomically and idempotently.</summary>
+[RequiresScope(Scopes.EventsWrite)]
 public static class RecordEventsEndpoint
 {
     public const int MaxBodyBytes = EventBody.MaxBytes;
@@ -53,7 +56,7 @@ public static class RecordEventsEndpoint
         RecordOutcome outcome;
         try
         {
-            outcome = await recorder.HandleAsync(parsed.Events, cancellation);
+            outcome = await recorder.HandleAsync(parsed.Events, new Sender(request.HttpContext.Features.Get<Caller>()?.Name, Transports.Http), cancellation);
         }
         catch (ReadModelsOutdatedException e)
         {

@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Retention;
 using NodaTime;
 using Wolverine.Http;
@@ -14,6 +16,7 @@ public sealed record RetentionResponse(
 /// GET /api/v1/metrics/retention: gross and net renewal rate, logo retention and churn, expansion, contraction
 /// and revenue churn rates, quick ratio. <c>asOf</c> instead of <c>from</c>/<c>to</c> asks for the trailing twelve months.
 /// </summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class RetentionEndpoint
 {
     [WolverineGet("/api/v1/metrics/retention")]

@@ -1,3 +1,5 @@
+using CustomerSuccess.Metrics.Access;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Retention;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -27,6 +29,7 @@ public sealed record RetentionExplanationResponse(
 /// GET /api/v1/explain/retention: the retention rates of <c>/api/v1/metrics/retention</c> with the opening cohort
 /// behind them, member by member; JSON or CSV (a row per member), written as it is read.
 /// </summary>
+[RequiresScope(Scopes.MetricsRead)]
 public static class RetentionExplanationEndpoint
 {
     private static readonly string[] CsvHeader = ["customerId", "openingArr", "closingArr", "grossArr", "retained", "currency"];

@@ -1,19 +1,24 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using CustomerSuccess.Metrics.Access;
 using CustomerSuccess.Metrics.SampleBook;
+using CustomerSuccess.Metrics.Api.Access;
 using Microsoft.AspNetCore.Hosting.Server;
 
 namespace CustomerSuccess.Metrics.Api.Hosting;
 
 /// <summary>
 /// Publishes a generated sample book of business through the public HTTP API once the host is listening,
-/// exactly as another service would, saying how far it has got.
+/// exactly as another service would, saying how far it has got: with a key of its own that may only send events,
+/// revoked when it is done.
 /// </summary>
 public sealed class SampleBookLoader(
-    IServer server, IHostApplicationLifetime lifetime, SampleBookOptions options, ILogger<SampleBookLoader> logger)
+    IServer server, IHostApplicationLifetime lifetime, SampleBookOptions options, ApiKeys keys, ILogger<SampleBookLoader> logger)
     : BackgroundService
 {
+    public const string KeyName = "sample-book";
+
     private const int BatchSize = 500;
     private const int ReportEvery = 5_000;
 
@@ -23,7 +28,22 @@ public sealed class SampleBookLoader(
         await using var registration = lifetime.ApplicationStarted.Register(() => listening.TrySetResult());
         await listening.Task.WaitAsync(stoppingToken);
 
+        await keys.RevokeAsync(KeyName, stoppingToken);
+        var (_, key) = await keys.CreateAsync(KeyName, [Scopes.EventsWrite], expiresAt: null, stoppingToken);
+        try
+        {
+            await LoadAsync(key!, stoppingToken);
+        }
+        finally
+        {
+            await keys.RevokeAsync(KeyName, CancellationToken.None);
+        }
+    }
+
+    private async Task LoadAsync(string key, CancellationToken stoppingToken)
+    {
         using var client = new HttpClient { BaseAddress = StartupBanner.BaseAddress(server), Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add(AccessOptions.ApiKeyHeader, key);
 
         var events = SampleBookGenerator.Generate(options);
         var started = Stopwatch.GetTimestamp();

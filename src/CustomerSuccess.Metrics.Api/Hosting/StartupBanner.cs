@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Api.Messaging;
 using CustomerSuccess.Metrics.SampleBook;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,7 +12,7 @@ namespace CustomerSuccess.Metrics.Api.Hosting;
 /// <summary>Where the database is, where the API listens, and where to start looking: printed once, when the host is listening.</summary>
 public sealed class StartupBanner(
     IServer server, IHostApplicationLifetime lifetime, DatabaseLocation database, ContractEventsBus bus, IClock clock,
-    SampleBookOptions? sampleBook = null)
+    DevelopmentKey developmentKey, SampleBookOptions? sampleBook = null)
     : IHostedService
 {
     public const string RunningLine = "CustomerSuccess.Metrics is running.";
@@ -24,12 +25,22 @@ public sealed class StartupBanner(
             // The sample book's last day, where one is loaded, else today.
             var day = sampleBook is null ? clock.GetCurrentInstant().InUtc().Date : LocalDate.FromDateOnly(sampleBook.End);
             var asOf = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var key = developmentKey.Text is { } text
+                ? $"""
+                  API key:    {text}
+                              (named "{DevelopmentKey.Name}", every scope; made anew at each start. Send it as X-Api-Key, e.g.
+                               curl -H "X-Api-Key: {text}" "{root}/api/v1/arr?asOf={asOf}")
+                  Dashboard:  {root}/#key={text}
+                """
+                : $"""
+                  Dashboard:  {root}/
+                """;
             Console.WriteLine($"""
 
                 {RunningLine}
                   PostgreSQL: {database.Description}
                   Messages:   {bus.Describe()}
-                  Dashboard:  {root}/
+                {key}
                   API:        {root}/api/v1
                   Reference:  {root}{ApiSurface.ReferencePath}
                   Health:     {root}{ApiSurface.ReadyPath}

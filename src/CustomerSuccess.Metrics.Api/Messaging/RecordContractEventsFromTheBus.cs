@@ -35,7 +35,7 @@ public static class RecordContractEventsFromTheBus
             }
         }
 
-        var outcomes = await recorder.HandleAllAsync([.. readable.Select(r => r.Parsed.Events)], cancellation);
+        var outcomes = await recorder.HandleAllAsync([.. readable.Select(r => r.Parsed.Events)], Sender.Bus, cancellation);
         foreach (var ((message, parsed, isBatch), outcome) in readable.Zip(outcomes))
         {
             if (outcome.Refusal is { } refusal)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Api.Endpoints;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -27,6 +28,13 @@ public sealed class ApiDocumentTransformer : IOpenApiOperationTransformer
 
         operation.Responses ??= [];
         AddProblem(operation, "400", "A parameter or the body is not valid; `errors` names each field at fault.");
+        if (metadata.OfType<RequiresScopeAttribute>().FirstOrDefault() is { } scope)
+        {
+            operation.Description = $"Needs an API key with the scope `{scope.Scope}` (or `admin`), sent as X-Api-Key or Authorization: Bearer.";
+            AddProblem(operation, "401", "No API key, or one that is unknown, revoked or expired.");
+            AddProblem(operation, "403", $"The API key lacks the scope `{scope.Scope}`.");
+            AddProblem(operation, "429", "The API key sent more requests than its scope allows per second; Retry-After says when to send again.");
+        }
         if (accepts is not null && !accepts.ReadsEventLogOnly
             && (accepts.Accepts(QueryParameter.KnownAt) || accepts.Accepts(QueryParameter.RecordedTo)))
         {

@@ -1,5 +1,7 @@
 // The dashboard: a hash-routed page over the public read endpoints (/api/v1/...), nothing else.
 // Every figure shown is the API's own, formatted for reading; every table or chart offers its data as CSV.
+// The API key (metrics:read) is asked for once and kept for the browser session only; it may also be handed over
+// in the address as #key=..., which browsers never send to the server, and is then taken out of the address.
 'use strict';
 
 (function () {
@@ -10,7 +12,9 @@
   const PAGE_SIZES = [10, 20, 50, 100];
   const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
+  const KEY_ITEM = 'csm.apiKey';
   const view = document.getElementById('view');
+  const keyForm = document.getElementById('key-form');
   const form = document.getElementById('filters');
   const problem = document.getElementById('problem');
   const answered = document.getElementById('answered');
@@ -119,6 +123,22 @@
   }
   function go(changes) { location.hash = routeHash(readRoute(), changes); }
 
+  // ---- the API key: from the address once, else asked for; kept in this tab's session storage ----
+  function takeKeyFromAddress() {
+    const match = /^#key=([^&]+)/.exec(location.hash);
+    if (!match) { return; }
+    sessionStorage.setItem(KEY_ITEM, decodeURIComponent(match[1]));
+    history.replaceState(null, '', location.pathname + location.search + '#/overview');
+  }
+  function apiKey() { return sessionStorage.getItem(KEY_ITEM) || ''; }
+  class KeyNeeded extends Error {}
+  function askForKey(message) {
+    keyForm.hidden = false;
+    document.getElementById('key-message').textContent = message;
+    keyForm.apiKey.value = '';
+    keyForm.apiKey.focus();
+  }
+
   // ---- the API ----
   async function api(path, params) {
     const query = new URLSearchParams();
@@ -126,7 +146,14 @@
       if (value !== '' && value !== null && value !== undefined) { query.set(name, value); }
     }
     const url = '/api/v1/' + path + (query.toString() ? '?' + query.toString() : '');
-    const response = await fetch(url, { headers: { Accept: 'application/json' } });
+    if (!apiKey()) { throw new KeyNeeded('Enter an API key with the metrics:read scope to see the figures.'); }
+    const response = await fetch(url, { headers: { Accept: 'application/json', 'X-Api-Key': apiKey() } });
+    if (response.status === 401 || response.status === 403) {
+      sessionStorage.removeItem(KEY_ITEM);
+      throw new KeyNeeded(response.status === 401
+        ? 'That API key was not accepted: it is unknown, revoked or expired. Enter another.'
+        : 'That API key may not read figures: it needs the metrics:read scope. Enter another.');
+    }
     const body = await response.json().catch(() => null);
     if (!response.ok) {
       const errors = body && body.errors ? Object.entries(body.errors).map(([k, v]) => (k ? k + ': ' : '') + v.join('; ')).join(' · ') : '';
@@ -515,6 +542,11 @@
   }
 
   function showProblem(error) {
+    if (error instanceof KeyNeeded) {
+      askForKey(error.message);
+      problem.hidden = true;
+      return;
+    }
     problem.hidden = !error;
     problem.textContent = error ? 'The API refused or failed: ' + error.message : '';
   }
@@ -571,8 +603,22 @@
     form[name].addEventListener('change', () => form.requestSubmit());
   }
   form.knownAt.addEventListener('change', () => form.requestSubmit());
-  window.addEventListener('hashchange', render);
+  keyForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const key = keyForm.apiKey.value.trim();
+    if (!key) { keyForm.apiKey.focus(); return; }
+    sessionStorage.setItem(KEY_ITEM, key);
+    keyForm.apiKey.value = '';
+    keyForm.hidden = true;
+    loadInstants();
+    render();
+  });
+  window.addEventListener('hashchange', () => {
+    takeKeyFromAddress();
+    render();
+  });
   window.addEventListener('resize', () => charts.forEach((chart) => chart.resize()));
-  loadInstants();
+  takeKeyFromAddress();
+  if (apiKey()) { loadInstants(); }
   render();
 }());

@@ -1,6 +1,7 @@
 using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Ledger;
+using CustomerSuccess.Metrics.Recording;
 using Marten;
 using NodaTime;
 
@@ -21,7 +22,14 @@ public sealed record HistoryItem(
     string? VoidedEventId,
     string? Reason,
     decimal ArrBefore,
-    decimal ArrAfter);
+    decimal ArrAfter)
+{
+    /// <summary>The name of the API key that sent the event; null when none stands behind it (on the bus).</summary>
+    public string? PublishedBy { get; init; }
+
+    /// <summary>How the event came in: <c>http</c> or <c>bus</c>.</summary>
+    public string? Via { get; init; }
+}
 
 /// <summary>
 /// Everything recorded for a customer by an instant, in recorded order, voids and voided events alike, each with the
@@ -32,8 +40,19 @@ public sealed class CustomerHistory(IDocumentStore store)
     public async Task<IReadOnlyList<HistoryItem>?> QueryAsync(string customerId, Instant knownAt, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
-        var ledger = await CustomerStreams.LedgerAsync(session, customerId, cancellation).ConfigureAwait(false);
-        return ledger is null || !ledger.HasAnythingKnownAt(knownAt) ? null : Build(ledger, knownAt);
+        var events = await session.Events.FetchStreamAsync(customerId, token: cancellation).ConfigureAwait(false);
+        var ledger = CustomerLedger.FromEvents(customerId, events);
+        if (events.Count == 0 || !ledger.HasAnythingKnownAt(knownAt))
+        {
+            return null;
+        }
+
+        var senders = events.Where(e => e.Data is IPublishedEvent).ToDictionary(
+            e => ((IPublishedEvent)e.Data).EventId, e => (e.GetHeader(Sender.PublishedByHeader)?.ToString(), e.GetHeader(Sender.ViaHeader)?.ToString()),
+            StringComparer.Ordinal);
+        return [.. Build(ledger, knownAt).Select(item => senders.GetValueOrDefault(item.EventId) is var (publishedBy, via)
+            ? item with { PublishedBy = publishedBy, Via = via }
+            : item)];
     }
 
     public static IReadOnlyList<HistoryItem> Build(CustomerLedger ledger, Instant knownAt)

@@ -22,6 +22,7 @@ public sealed class ReadModelTables(string schema)
     public const string CustomersName = "cs_customers";
     public const string CustomerDetailsName = "cs_customer_details";
     public const string RecordedInstantsName = "cs_recorded_instants";
+    public const string ApiKeysName = "cs_api_keys";
 
     public string Schema { get; } = schema;
 
@@ -48,6 +49,8 @@ public sealed class ReadModelTables(string schema)
     public string CustomerDetails => $"{Schema}.{CustomerDetailsName}";
 
     public string RecordedInstants => $"{Schema}.{RecordedInstantsName}";
+
+    public string ApiKeys => $"{Schema}.{ApiKeysName}";
 
     /// <summary>
     /// An SQL condition: null while the store holds no events; else whether the tables filled from every event hold
@@ -183,6 +186,21 @@ public sealed class ReadModelTables(string schema)
         instants.AddColumn("first_stream", "varchar").NotNull();
         instants.AddColumn("last_stream", "varchar").NotNull();
         yield return instants;
+
+        // The API keys, each kept only as a salted hash of its secret, with its scopes. Revoked keys stay on record.
+        // Not a read model: a rebuild leaves it alone.
+        var keys = new Table(ApiKeys);
+        keys.AddColumn("key_id", "varchar").AsPrimaryKey();
+        keys.AddColumn("name", "varchar").NotNull();
+        keys.AddColumn("salt", "bytea").NotNull();
+        keys.AddColumn("hash", "bytea").NotNull();
+        keys.AddColumn("scopes", "varchar[]").NotNull();
+        keys.AddColumn("created_at", "timestamp with time zone").NotNull();
+        keys.AddColumn("expires_at", "timestamp with time zone");
+        keys.AddColumn("last_used_at", "timestamp with time zone");
+        keys.AddColumn("revoked_at", "timestamp with time zone");
+        keys.Indexes.Add(new IndexDefinition("ix_cs_api_keys_name") { Columns = ["name"], IsUnique = true, Predicate = "revoked_at is null" });
+        yield return keys;
 
         var clock = new Table(RecordingClock);
         clock.AddColumn("id", "integer").AsPrimaryKey();

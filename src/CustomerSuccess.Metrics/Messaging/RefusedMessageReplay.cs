@@ -46,7 +46,7 @@ public sealed class RefusedMessageReplay(RefusedMessages refused, RecordEvents r
             return new ReplayOutcome.Unreadable(parsed.Errors, invalid);
         }
 
-        var outcome = await recorder.HandleAsync(parsed.Events, cancellation).ConfigureAwait(false);
+        var outcome = await recorder.HandleAsync(parsed.Events, Sender.Bus, cancellation).ConfigureAwait(false);
         if (outcome.Refusal is { } decision)
         {
             var again = MessageRefusal.Refused(decision, parsed, isBatch);

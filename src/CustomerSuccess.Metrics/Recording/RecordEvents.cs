@@ -22,6 +22,25 @@ public sealed record RecordedEvent(string EventId, string Status);
 
 public sealed record RecordOutcome(IReadOnlyList<RecordedEvent> Results, Refusal? Refusal, Instant? RecordedAt);
 
+/// <summary>How events reached the store, kept with each: <see cref="Http"/> or <see cref="Bus"/>.</summary>
+public static class Transports
+{
+    public const string Http = "http";
+    public const string Bus = "bus";
+}
+
+/// <summary>
+/// Who sent a batch, kept in each appended event's headers: the name of the API key that sent it (null when none
+/// stands behind it, as on the bus) and the way it came in (<see cref="Transports"/>).
+/// </summary>
+public sealed record Sender(string? PublishedBy, string Via)
+{
+    public const string PublishedByHeader = "publishedBy";
+    public const string ViaHeader = "via";
+
+    public static readonly Sender Bus = new(null, Transports.Bus);
+}
+
 /// <summary>
 /// Appends batches of validated events, each atomically: every event is decided against its customer's whole
 /// timeline (with the events before it), duplicates are recognised by eventId and fingerprint, and either
@@ -48,9 +67,9 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     private volatile bool _receiptsKept;
 
     /// <summary>Records one batch, committed alone or together with batches sent at the same time.</summary>
-    public async Task<RecordOutcome> HandleAsync(IReadOnlyList<IPublishedEvent> events, CancellationToken cancellation)
+    public async Task<RecordOutcome> HandleAsync(IReadOnlyList<IPublishedEvent> events, Sender sender, CancellationToken cancellation)
     {
-        var waiting = new Waiting(events);
+        var waiting = new Waiting(events, sender);
         bool start;
         lock (_gate)
         {
@@ -73,7 +92,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     /// one outcome per batch.
     /// </summary>
     public async Task<IReadOnlyList<RecordOutcome>> HandleAllAsync(
-        IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, CancellationToken cancellation)
+        IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, Sender sender, CancellationToken cancellation)
     {
         var outcomes = new List<RecordOutcome>(batches.Count);
         var start = 0;
@@ -86,7 +105,8 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
                 events += batches[end++].Count;
             }
 
-            outcomes.AddRange(await CommitAllAsync([.. batches.Skip(start).Take(end - start)], cancellation).ConfigureAwait(false));
+            var group = batches.Skip(start).Take(end - start).ToArray();
+            outcomes.AddRange(await CommitAllAsync(group, [.. group.Select(_ => sender)], cancellation).ConfigureAwait(false));
             start = end;
         }
 
@@ -95,13 +115,13 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
 
     /// <summary>Records several batches in one transaction, in order, each atomically; one outcome per batch.</summary>
     private async Task<IReadOnlyList<RecordOutcome>> CommitAllAsync(
-        IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, CancellationToken cancellation)
+        IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, IReadOnlyList<Sender> senders, CancellationToken cancellation)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var outcomes = await TryRecordAsync(batches, cancellation).ConfigureAwait(false);
+                var outcomes = await TryRecordAsync(batches, senders, cancellation).ConfigureAwait(false);
                 for (var i = 0; i < batches.Count; i++)
                 {
                     Count(batches[i], outcomes[i]);
@@ -168,7 +188,8 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     {
         try
         {
-            var outcomes = await CommitAllAsync([.. group.Select(w => w.Events)], CancellationToken.None).ConfigureAwait(false);
+            var outcomes = await CommitAllAsync([.. group.Select(w => w.Events)], [.. group.Select(w => w.Sender)], CancellationToken.None)
+                .ConfigureAwait(false);
             for (var i = 0; i < group.Count; i++)
             {
                 group[i].Outcome.TrySetResult(outcomes[i]);
@@ -223,7 +244,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         || e.InnerException is not null && IsWriteConflict(e.InnerException);
 
     private async Task<IReadOnlyList<RecordOutcome>> TryRecordAsync(
-        IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, CancellationToken cancellation)
+        IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, IReadOnlyList<Sender> senders, CancellationToken cancellation)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(cancellation).ConfigureAwait(false);
@@ -234,7 +255,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         var refusals = new Refusal?[batches.Count];
         while (true)
         {
-            var decided = await DecideAsync(session, batches, refusals, first, cancellation).ConfigureAwait(false);
+            var decided = await DecideAsync(session, batches, senders, refusals, first, cancellation).ConfigureAwait(false);
             if (decided is null)
             {
                 continue;
@@ -257,8 +278,8 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     /// must be decided again without it.
     /// </summary>
     private async Task<(Batch, List<RecordedEvent>?[])?> DecideAsync(
-        IDocumentSession session, IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, Refusal?[] refusals, Instant first,
-        CancellationToken cancellation)
+        IDocumentSession session, IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, IReadOnlyList<Sender> senders, Refusal?[] refusals,
+        Instant first, CancellationToken cancellation)
     {
         var live = Enumerable.Range(0, batches.Count).Where(i => refusals[i] is null).ToArray();
         var batch = await Batch.LoadAsync(session, tables, [.. live.SelectMany(i => batches[i])], cancellation).ConfigureAwait(false);
@@ -269,7 +290,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             var recorded = new List<RecordedEvent>(batches[i].Count);
             foreach (var e in batches[i])
             {
-                var (status, refusal) = batch.Decide(e, i, stamp);
+                var (status, refusal) = batch.Decide(e, i, stamp, senders[i]);
                 if (refusal is not null)
                 {
                     refusals[i] = refusal;
@@ -285,9 +306,11 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         return (batch, results);
     }
 
-    private sealed class Waiting(IReadOnlyList<IPublishedEvent> events)
+    private sealed class Waiting(IReadOnlyList<IPublishedEvent> events, Sender sender)
     {
         public IReadOnlyList<IPublishedEvent> Events { get; } = events;
+
+        public Sender Sender { get; } = sender;
 
         public TaskCompletionSource<RecordOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -297,7 +320,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     {
         private readonly Dictionary<string, EventReceipt> _receipts = receipts;
         private readonly Dictionary<string, WorkingCustomer> _customers = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<(IPublishedEvent Event, Instant Stamp)>> _pending = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<(IPublishedEvent Event, Instant Stamp, Sender Sender)>> _pending = new(StringComparer.Ordinal);
         private readonly HashSet<int> _appendingBatches = [];
         private long _nextSequence = long.MaxValue / 2;
 
@@ -375,7 +398,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         /// <summary>Whether the batch at this position in the commit has anything new to append.</summary>
         public bool Appended(int batchIndex) => _appendingBatches.Contains(batchIndex);
 
-        public (string? Status, Refusal? Refusal) Decide(IPublishedEvent e, int batchIndex, Instant stamp)
+        public (string? Status, Refusal? Refusal) Decide(IPublishedEvent e, int batchIndex, Instant stamp, Sender sender)
         {
             if (_receipts.TryGetValue(e.EventId, out var existing))
             {
@@ -398,7 +421,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
 
             // The projection writes the receipt with the event; this one lets later events of the request see it.
             _receipts[e.EventId] = EventReceipt.For(e, streamKey!);
-            Pending(streamKey!).Add((e, stamp));
+            Pending(streamKey!).Add((e, stamp, sender));
             _appendingBatches.Add(batchIndex);
             return (RecordStatus.Appended, null);
         }
@@ -422,7 +445,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             return (target.StreamKey, refusal);
         }
 
-        private List<(IPublishedEvent Event, Instant Stamp)> Pending(string streamKey)
+        private List<(IPublishedEvent Event, Instant Stamp, Sender Sender)> Pending(string streamKey)
         {
             if (!_pending.TryGetValue(streamKey, out var list))
             {
@@ -444,9 +467,14 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
                         ? session.Events.StartStream(streamKey, events)
                         : session.Events.Append(streamKey, _customers[streamKey].StoredVersion + events.Length, events);
 
-                foreach (var (e, (_, stamp)) in action.Events.Zip(pending))
+                foreach (var (e, (_, stamp, sender)) in action.Events.Zip(pending))
                 {
                     e.Timestamp = stamp.ToDateTimeOffset();
+                    e.SetHeader(Sender.ViaHeader, sender.Via);
+                    if (sender.PublishedBy is { } name)
+                    {
+                        e.SetHeader(Sender.PublishedByHeader, name);
+                    }
                 }
             }
 
