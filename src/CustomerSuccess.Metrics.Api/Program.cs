@@ -101,6 +101,7 @@ builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
 });
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<DatabaseUnavailable>();
 
 // No cross-origin reads or writes unless a deployment names the origins (Cors:AllowedOrigins:0, :1, ...).
 var allowedOrigins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];

@@ -44,7 +44,14 @@ public class BusTests(MetricsApp app) : IClassFixture<MetricsApp>
         var deadLetters = await Eventually.GetAsync(app, "/api/v1/dead-letters", r => r["total"].GetValue<long>() == 2);
         Assert.Equal(11_000m, (await app.GetAsync("/api/v1/customers/bus-a?asOf=2030-01-01")).ShouldBe(HttpStatusCode.OK).Decimal("arr"));
         Assert.Equal(2_000m, (await app.GetAsync("/api/v1/customers/bus-b?asOf=2030-01-01")).ShouldBe(HttpStatusCode.OK).Decimal("arr"));
-        Assert.Equal(3, (await app.GetAsync("/api/v1/customers/bus-a/events")).ShouldBe(HttpStatusCode.OK)["events"].AsArray().Count);
+        var fromTheBus = (await app.GetAsync("/api/v1/customers/bus-a/events")).ShouldBe(HttpStatusCode.OK)["events"].AsArray();
+        Assert.Equal(3, fromTheBus.Count);
+        // No key stands behind a message: its events are kept as come by the bus, from no one named.
+        Assert.All(fromTheBus, e =>
+        {
+            Assert.Equal("bus", e!["via"]!.GetValue<string>());
+            Assert.Null(e["publishedBy"]);
+        });
 
         var letters = deadLetters["deadLetters"].AsArray();
         var refused = letters.Single(l => l!["status"]!.GetValue<int>() == 422)!;
