@@ -25,7 +25,7 @@ public class CustomerTimelineTests
             .Add(_acme.Churned("e5", "c1", "2024-12-01"))
             .Add(_acme.Signed("e6", "c2", "2025-02-01", 5_000));
 
-    private Instant Now => _acme.RecordedAtOf(_acme.Ledger.Entries.Select(e => e.EventId).Concat(_acme.Ledger.Voids.Select(v => v.EventId)).Last());
+    private Instant Now => _acme.Ledger.Entries.Select(e => e.RecordedAt).Concat(_acme.Ledger.Voids.Select(v => v.RecordedAt)).Max();
 
     private List<TimelineDay> Days(Instant knownAt) => [.. CustomerTimeline.Days(_acme.Ledger, knownAt, Earliest, Latest)];
 
@@ -98,6 +98,19 @@ public class CustomerTimelineTests
 
         Assert.Empty(Revisions(Now));
         Assert.Equal(("2025-02-01", 0m, 6_000m, MovementKinds.Reactivation), Row(Days(Now)[5]));
+    }
+
+    [Fact]
+    public void a_day_whose_events_are_all_voided_is_still_known_so_an_event_before_it_is_a_revision()
+    {
+        _acme.Void("v1", "e6").Add(_acme.Signed("e7", "c3", "2025-01-15", 4_000));
+
+        var revisions = Revisions(Now);
+        Assert.Equal(["v1", "e7"], revisions.Select(r => string.Join(" ", r.EventIds)));
+        Assert.Equal(
+            [(D("2025-01-15"), new DayFigures(0m, 0m, null), new DayFigures(0m, 4_000m, MovementKinds.Reactivation)),
+             (D("2025-02-01"), new DayFigures(0m, 0m, null), new DayFigures(4_000m, 4_000m, null))],
+            revisions[1].Changes.Select(c => (c.Date, c.Before, c.After)));
     }
 
     [Fact]

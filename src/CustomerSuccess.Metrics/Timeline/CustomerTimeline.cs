@@ -37,8 +37,8 @@ public sealed class CustomerTimeline(IDocumentStore store)
 
     /// <summary>
     /// Each instant up to <paramref name="knownAt"/> at which the customer's past changed: a void, or an event effective
-    /// before the latest day already known, was recorded. Events on or after that day extend the timeline and revise
-    /// nothing already known. Each lists the days from <paramref name="from"/> to <paramref name="to"/> whose figures
+    /// before the latest day already known (a day with an event recorded earlier, voided or not, as <see cref="Days"/>
+    /// lists it), was recorded. Events on or after that day extend the timeline and revise nothing already known. Each lists the days from <paramref name="from"/> to <paramref name="to"/> whose figures
     /// changed then, none when none did (a void of a renewal at the same price).
     /// </summary>
     public static IEnumerable<TimelineRevision> Revisions(CustomerLedger ledger, Instant knownAt, LocalDate from, LocalDate to)
