@@ -34,7 +34,7 @@ public sealed class ChurnTests(DashboardHost host)
     }
 
     [Fact]
-    public async Task A_churn_row_leads_to_its_customer_with_status_contracts_and_history()
+    public async Task A_churn_row_leads_to_its_customer_with_status_contracts_days_and_history()
     {
         await using var dashboard = await Dashboard.OpenAsync(host);
         await dashboard.GoAsync("churn?asOf=2025-12-31&period=year");
@@ -45,16 +45,23 @@ public sealed class ChurnTests(DashboardHost host)
         Assert.Contains("#/customer/" + customerId, dashboard.Page.Url);
         var customer = await host.GetAsync($"/api/v1/customers/{customerId}?asOf=2025-12-31&knownAt={knownAt}");
         var history = await host.GetAsync($"/api/v1/customers/{customerId}/events?knownAt={knownAt}");
+        var timeline = await host.GetAsync($"/api/v1/customers/{customerId}/timeline?knownAt={knownAt}");
         Assert.Equal(customer.GetProperty("status").GetString(), await dashboard.Page.Locator("dd[data-field=status]").TextContentAsync());
         Assert.Equal(customer.GetProperty("arr").GetDecimal(), await dashboard.ValueAsync(dashboard.Page.Locator("dd[data-field=arr]")));
         Assert.Equal(Expect.Money(customer.GetProperty("arr").GetDecimal()), await dashboard.Page.Locator("dd[data-field=arr]").TextContentAsync());
         var tables = dashboard.Page.Locator("table");
         Assert.Equal(customer.GetProperty("contracts").GetArrayLength(), await tables.Nth(0).Locator("tbody tr").CountAsync());
+        var days = timeline.GetProperty("days").EnumerateArray().ToArray();
+        var dayRows = tables.Nth(1).Locator("tbody tr");
+        Assert.Equal(days.Length, await dayRows.CountAsync());
+        Assert.Equal(days[^1].GetProperty("date").GetString(), (await dayRows.Last.Locator("th").TextContentAsync())!.Trim());
+        Assert.Equal(days[^1].GetProperty("arrAfter").GetDecimal(), await dashboard.ValueAsync(dayRows.Last.Locator("td[data-value]")));
+        Assert.Equal(Expect.Money(days[^1].GetProperty("arrAfter").GetDecimal()), await dayRows.Last.Locator("td[data-value]").TextContentAsync());
         var events = history.GetProperty("events").EnumerateArray().ToArray();
-        Assert.Equal(events.Length, await tables.Nth(1).Locator("tbody tr").CountAsync());
+        Assert.Equal(events.Length, await tables.Nth(2).Locator("tbody tr").CountAsync());
         for (var i = 0; i < events.Length; i++)
         {
-            var row = tables.Nth(1).Locator("tbody tr").Nth(i);
+            var row = tables.Nth(2).Locator("tbody tr").Nth(i);
             Assert.Equal(events[i].GetProperty("eventId").GetString(), (await row.Locator("th").TextContentAsync())!.Trim());
             Assert.Equal(events[i].GetProperty("arrAfter").GetDecimal(), await dashboard.ValueAsync(row.Locator("td[data-value]")));
         }

@@ -33,7 +33,7 @@ public class ApiSurfaceTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(20, routes.Count);
+        Assert.Equal(21, routes.Count);
         foreach (var route in routes)
         {
             var path = "/" + route.RoutePattern.RawText!.TrimStart('/');
@@ -58,6 +58,7 @@ public class ApiSurfaceTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
     [InlineData("/api/v1/audit/movements", "/api/v1/audit/movements?from=2024-01-01&to=2024-12-31")]
     [InlineData("/api/v1/customers/{customerId}", "/api/v1/customers/os?asOf=2024-12-31")]
     [InlineData("/api/v1/customers/{customerId}/events", "/api/v1/customers/os/events")]
+    [InlineData("/api/v1/customers/{customerId}/timeline", "/api/v1/customers/os/timeline")]
     [InlineData("/api/v1/audit/churn", "/api/v1/audit/churn?from=2024-01-01&to=2024-12-31")]
     [InlineData("/api/v1/explain/arr", "/api/v1/explain/arr?asOf=2024-12-31")]
     [InlineData("/api/v1/explain/retention", "/api/v1/explain/retention?from=2024-02-01&to=2024-12-31")]

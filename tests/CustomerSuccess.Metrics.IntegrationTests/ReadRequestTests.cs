@@ -20,6 +20,7 @@ public class ReadRequestTests(MetricsApp app) : IClassFixture<MetricsApp>
     [InlineData("/api/v1/explain/arr?asOf=2024-12-31&limit=10", "limit", "asOf, knownAt, segment, format")]
     [InlineData("/api/v1/explain/retention?asOf=2024-12-31&kind=churn", "kind", "asOf, from, to, knownAt, segment, format")]
     [InlineData("/api/v1/customers/rr/events?asOf=2024-06-01", "asOf", "accepted: knownAt")]
+    [InlineData("/api/v1/customers/rr/timeline?asOf=2024-06-01", "asOf", "accepted: from, to, knownAt")]
     [InlineData("/api/v1/customers?asOf=2024-12-31&customerId=rr", "customerId", "asOf, knownAt, segment, status, limit, offset")]
     [InlineData("/api/v1/knowledge?knownAt=2024-06-01T00:00:00Z", "knownAt", "from, to, limit, offset")]
     public async Task an_unknown_query_parameter_is_a_400_naming_it_and_the_accepted_ones(string path, string parameter, string accepted)

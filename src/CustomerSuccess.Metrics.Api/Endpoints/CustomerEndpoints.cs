@@ -3,7 +3,6 @@ using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Customers;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
-using NodaTime.Text;
 using Wolverine.Http;
 
 namespace CustomerSuccess.Metrics.Api.Endpoints;
@@ -39,7 +38,7 @@ public static class CustomerEndpoints
         var view = await customers.QueryAsync(customerId, request.AsOf, request.KnownAt, cancellation);
         if (view is null)
         {
-            return NotKnown(customerId, request.KnownAt);
+            return Problems.CustomerNotFound(customerId, request.KnownAt);
         }
 
         return Results.Ok(new CustomerResponse(view.CustomerId, request.AsOf, request.KnownAt, view.Status, view.Arr, view.Arr / 12m,
@@ -56,12 +55,9 @@ public static class CustomerEndpoints
     {
         var events = await history.QueryAsync(customerId, request.KnownAt, cancellation);
         return events is null
-            ? NotKnown(customerId, request.KnownAt)
+            ? Problems.CustomerNotFound(customerId, request.KnownAt)
             : Results.Ok(new CustomerEventsResponse(customerId, request.KnownAt, [.. events.Select(e => new HistoryEntry(
                 e.EventId, e.Type, e.EffectiveDate, e.RecordedAt, e.Sequence, e.Voided, e.VoidedByEventId, e.VoidedAt, e.ContractId, e.Amount,
                 e.TermEndDate, e.VoidedEventId, e.Reason, e.ArrBefore, e.ArrAfter, e.PublishedBy, e.Via))]));
     }
-
-    private static IResult NotKnown(string customerId, Instant knownAt) =>
-        Problems.NotFound("customerId", $"no events are recorded for customer '{customerId}' as known at {InstantPattern.ExtendedIso.Format(knownAt)}");
 }

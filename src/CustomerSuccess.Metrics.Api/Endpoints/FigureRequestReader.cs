@@ -38,7 +38,7 @@ public static class FigureRequestReader
             }
 
             var trailingYear = asOf is not null && !rangeAsked;
-            (from, to) = trailingYear ? (asOf!.Value.PlusYears(-1).PlusDays(1), asOf.Value) : parameters.Range();
+            (from, to) = trailingYear ? (asOf!.Value.PlusYears(-1).PlusDays(1), asOf.Value) : parameters.Range(accepts.RangeOptional);
         }
 
         ReportingInterval? fallback = ReportingPeriods.TryParse(accepts.DefaultInterval ?? "", out var parsed) ? parsed : null;

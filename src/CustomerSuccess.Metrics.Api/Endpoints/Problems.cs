@@ -1,5 +1,7 @@
 using CustomerSuccess.Metrics.Recording;
 using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using NodaTime.Text;
 
 namespace CustomerSuccess.Metrics.Api.Endpoints;
 
@@ -57,6 +59,10 @@ public static class Problems
             detail: detail,
             type: "https://httpstatuses.io/404",
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
+
+    /// <summary>A customer of whom no event was recorded by the instant asked about.</summary>
+    public static IResult CustomerNotFound(string customerId, Instant knownAt) =>
+        NotFound("customerId", $"no events are recorded for customer '{customerId}' as known at {InstantPattern.ExtendedIso.Format(knownAt)}");
 
     public static IResult Refused(Refusal refusal, string fieldPath)
     {

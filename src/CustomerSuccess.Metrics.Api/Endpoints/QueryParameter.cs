@@ -41,5 +41,8 @@ public sealed class AcceptsQueryAttribute(params QueryParameter[] parameters) : 
     /// </summary>
     public bool ReadsEventLogOnly { get; init; }
 
+    /// <summary>Whether <c>from</c> and <c>to</c> may be left out, asking for every date an event may carry.</summary>
+    public bool RangeOptional { get; init; }
+
     public bool Accepts(QueryParameter parameter) => Parameters.Contains(parameter);
 }

@@ -104,11 +104,20 @@ public sealed class ReadParameters(IQueryCollection query)
         return (from, to);
     }
 
-    /// <summary>A required inclusive range <c>from</c>..<c>to</c>.</summary>
-    public (LocalDate From, LocalDate To) Range()
+    /// <summary>
+    /// An inclusive range <c>from</c>..<c>to</c>; when <paramref name="optional"/>, either end left out is the first or
+    /// last date an event may carry, else both are required.
+    /// </summary>
+    public (LocalDate From, LocalDate To) Range(bool optional = false)
     {
         var from = Date("from");
         var to = Date("to");
+        if (optional)
+        {
+            from ??= _errors.ContainsKey("from") ? null : EventParser.EarliestDate;
+            to ??= _errors.ContainsKey("to") ? null : EventParser.LatestDate;
+        }
+
         if (from is null && !_errors.ContainsKey("from"))
         {
             _errors["from"] = ["is required (YYYY-MM-DD)"];

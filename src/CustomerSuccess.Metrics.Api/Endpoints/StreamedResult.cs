@@ -7,10 +7,11 @@ namespace CustomerSuccess.Metrics.Api.Endpoints;
 /// <summary>
 /// An answer written while its rows are read from the database, as JSON or CSV as the request asks, so that no answer
 /// is held whole in memory however many rows it has. The knowledge instant answered for is also sent as the
-/// <c>Known-At</c> header, which is all a CSV answer says of it.
+/// <c>Known-At</c> header, which is all a CSV answer says of it. An answer without <c>writeCsv</c> is JSON only,
+/// for an endpoint that does not accept <c>format</c>.
 /// </summary>
 public sealed class StreamedResult(
-    FigureRequest request, string fileName, Func<JsonRows, CancellationToken, Task> writeJson, Func<CsvRows, CancellationToken, Task> writeCsv)
+    FigureRequest request, string fileName, Func<JsonRows, CancellationToken, Task> writeJson, Func<CsvRows, CancellationToken, Task>? writeCsv = null)
     : IResult
 {
     public const string KnownAtHeader = "Known-At";
@@ -22,7 +23,7 @@ public sealed class StreamedResult(
         response.StatusCode = StatusCodes.Status200OK;
         response.Headers.Vary = "Accept";
         response.Headers[KnownAtHeader] = InstantPattern.ExtendedIso.Format(request.KnownAt);
-        if (request.Format == ResponseFormat.Csv)
+        if (request.Format == ResponseFormat.Csv && writeCsv is not null)
         {
             response.ContentType = $"{ResponseFormats.CsvMediaType}; charset=utf-8";
             response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}.csv\"";

@@ -20,8 +20,10 @@ public static class QueryParameterDocs
             QueryParameter.AsOf => (Date(), false, rangeOrAsOf
                 ? $"Instead of from and to: the twelve months that end on this date. {Dates}."
                 : $"The business date: figures as at the end of this day. Default: today (UTC). {Dates}."),
-            QueryParameter.From => (Date(), !rangeOrAsOf, $"First day of the period, inclusive. {Dates}."),
-            QueryParameter.To => (Date(), !rangeOrAsOf, $"Last day of the period, inclusive; not before from. {Dates}."),
+            QueryParameter.From => (Date(), !rangeOrAsOf && !accepts.RangeOptional, $"First day of the period, inclusive. {Dates}." +
+                (accepts.RangeOptional ? $" Default: {EventParser.EarliestDate:yyyy-MM-dd}." : "")),
+            QueryParameter.To => (Date(), !rangeOrAsOf && !accepts.RangeOptional, $"Last day of the period, inclusive; not before from. {Dates}." +
+                (accepts.RangeOptional ? $" Default: {EventParser.LatestDate:yyyy-MM-dd}." : "")),
             QueryParameter.Interval => (Enum("day", "week", "month", "quarter", "year"), false,
                 $"Splits the range into calendar periods (ISO weeks end on Sunday), at most {FigureRequest.MaxPeriods:N0}. " +
                 (accepts.DefaultInterval is { } fallback ? $"Default: {fallback}." : "Default: the whole range as one period.")),

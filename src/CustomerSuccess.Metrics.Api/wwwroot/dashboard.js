@@ -459,9 +459,10 @@
 
   async function customer(route, knownAt) {
     const id = route.id;
-    const [detail, history] = await Promise.all([
+    const [detail, history, timeline] = await Promise.all([
       api('customers/' + encodeURIComponent(id), { asOf: route.asOf, knownAt }),
       api('customers/' + encodeURIComponent(id) + '/events', { knownAt }),
+      api('customers/' + encodeURIComponent(id) + '/timeline', { knownAt }),
     ]);
     const currency = detail.currency;
     const facts = [
@@ -469,13 +470,8 @@
       ['Segment', segmentName(detail.segment) || '—', 'segment'], ['Customer success manager', detail.csm || '—', 'csm'],
       ['Churn reason', detail.churnReason || '—', 'churnReason'],
     ];
-    // The ARR after each day's events, in effective order, as the history gives it (voided events and voids change nothing).
-    const steps = history.events.filter((e) => e.effectiveDate && !e.voided)
-      .sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate) || a.sequence - b.sequence);
-    const points = [];
-    for (const e of steps) {
-      if (points.length && points[points.length - 1][0] === e.effectiveDate) { points[points.length - 1][1] = e.arrAfter; } else { points.push([e.effectiveDate, e.arrAfter]); }
-    }
+    // The ARR at the end of each day with events, in effective order, as the timeline gives it.
+    const points = timeline.days.map((d) => [d.date, d.arrAfter]);
     const box = chartBox('ARR of ' + id + ' after each day with events: ' + points.map((pt) => pt[0] + ' ' + money(pt[1], currency)).join(', '), 280);
     const contractColumns = [
       { label: 'Contract', value: (c) => c.contractId, rowHeader: true },
@@ -486,6 +482,13 @@
       { label: 'Term ends', value: (c) => c.termEndDate || '' },
       { label: 'Churned on', value: (c) => c.churnedOn || '' },
       { label: 'Churn reason', value: (c) => c.churnReason || '' },
+    ];
+    const dayColumns = [
+      { label: 'Date', value: (d) => d.date, rowHeader: true },
+      { label: 'ARR before', num: true, value: (d) => money(d.arrBefore, currency) },
+      { label: 'ARR after', num: true, value: (d) => money(d.arrAfter, currency), attrs: (d) => ({ 'data-value': d.arrAfter }) },
+      { label: 'Movement', value: (d) => d.kind || '—' },
+      { label: 'Events', value: (d) => d.events.map((e) => e.eventId + (e.voided ? ' (voided)' : '')).join(', ') },
     ];
     const eventColumns = [
       { label: 'Event', value: (e) => e.eventId, rowHeader: true },
@@ -503,7 +506,8 @@
       .concat(detail.contracts.map((c) => [c.contractId, c.product, c.status, c.arr, c.openedOn, c.termEndDate, c.churnedOn, c.churnReason, currency]));
     const eventsCsv = () => [['eventId', 'type', 'effectiveDate', 'recordedAt', 'sequence', 'contractId', 'amount', 'termEndDate', 'arrBefore', 'arrAfter', 'voided', 'voidedByEventId', 'voidedEventId', 'reason']]
       .concat(history.events.map((e) => [e.eventId, e.type, e.effectiveDate, e.recordedAt, e.sequence, e.contractId, e.amount, e.termEndDate, e.arrBefore, e.arrAfter, e.voided, e.voidedByEventId, e.voidedEventId, e.reason]));
-    const historyCsv = () => [['date', 'arr', 'currency']].concat(points.map((pt) => [pt[0], pt[1], currency]));
+    const historyCsv = () => [['date', 'arrBefore', 'arrAfter', 'kind', 'eventIds', 'currency']]
+      .concat(timeline.days.map((d) => [d.date, d.arrBefore, d.arrAfter, d.kind, d.events.map((e) => e.eventId).join(' '), currency]));
     const nodes = [
       ...heading('Customer ' + (detail.name ? detail.name + ' (' + id + ')' : id), 'As of ' + detail.asOf + '.'),
       el('p', {}, el('a', { href: routeHash(route, { page: 'churn', id: '' }), text: 'Back to churn' })),
@@ -513,6 +517,7 @@
       table('Contracts as of ' + detail.asOf, contractColumns, detail.contracts),
       el('h2', { text: 'ARR history' }),
       el('div', { class: 'panel' }, [el('div', { class: 'toolbar' }, csvButton('the ARR history', 'customer-' + id + '-arr.csv', historyCsv)), box]),
+      table('ARR by day with events, in effective order', dayColumns, timeline.days),
       el('h2', { text: 'Event history' }),
       el('div', { class: 'toolbar' }, csvButton('the event history', 'customer-' + id + '-events.csv', eventsCsv)),
       table('Events in recorded order', eventColumns, history.events),

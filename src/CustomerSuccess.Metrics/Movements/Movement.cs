@@ -46,19 +46,25 @@ public sealed record Movement(
     /// Classifies each effective day of a customer's timeline from its ARR before (end of the previous
     /// change day) and after (end of the day). Same-day events net out.
     /// </summary>
-    public static IReadOnlyList<Movement> Classify(IReadOnlyList<TimelineEntry> effectiveOrdered)
+    public static IReadOnlyList<Movement> Classify(IReadOnlyList<TimelineEntry> effectiveOrdered) =>
+        [.. ClassifyDays(effectiveOrdered).SelectMany(d => d.Movements)];
+
+    /// <summary>
+    /// Each effective day of a customer's timeline in turn, with the customer's ARR before and after it and its
+    /// movements (none for a day that changes neither ARR nor segment); computed as the days are read.
+    /// </summary>
+    public static IEnumerable<ClassifiedDay> ClassifyDays(IReadOnlyList<TimelineEntry> effectiveOrdered)
     {
-        var movements = new List<Movement>();
         var book = new ContractBook();
         var everActive = false;
 
         foreach (var day in effectiveOrdered.GroupBy(e => e.EffectiveDate))
         {
-            movements.AddRange(ClassifyDay(book, everActive, day.Key, [.. day]));
+            var before = book.TotalArr;
+            var movements = ClassifyDay(book, everActive, day.Key, [.. day]);
+            yield return new ClassifiedDay(day.Key, before, book.TotalArr, movements);
             everActive |= book.TotalArr > 0m;
         }
-
-        return movements;
     }
 
     /// <summary>
