@@ -27,6 +27,9 @@ public class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string Schema { get; } = $"t_{Guid.NewGuid():N}"[..20];
 
+    /// <summary>The database the host uses: the run's shared one, unless a kind of app brings its own.</summary>
+    protected virtual string ConnectionString => TestDatabase.ConnectionString;
+
     /// <summary>Small, so that every test's "as known at" answers also come through knowledge checkpoints.</summary>
     public const int CheckpointEveryEvents = 3;
 
@@ -94,7 +97,7 @@ public class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Marten", TestDatabase.ConnectionString);
+        builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
         builder.UseSetting("Marten:Schema", Schema);
         builder.UseSetting("Marten:CheckpointEveryEvents", CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Marten:RebuildPageSize", RebuildPageSize.ToString(CultureInfo.InvariantCulture));
@@ -127,7 +130,13 @@ public class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _seeding.Dispose();
         await base.DisposeAsync();
+        Stopped();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what a kind of app brought with it, once its host has stopped.</summary>
+    protected virtual void Stopped()
+    {
     }
 
     /// <summary>Runs a rebuild on the API host's own command line, as an operator would, against this test's schema.</summary>
@@ -143,7 +152,7 @@ public class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     private Dictionary<string, string> HostCommandEnvironment => new()
     {
-        ["ConnectionStrings__Marten"] = TestDatabase.ConnectionString,
+        ["ConnectionStrings__Marten"] = ConnectionString,
         ["Marten__Schema"] = Schema,
         ["Marten__CheckpointEveryEvents"] = CheckpointEveryEvents.ToString(CultureInfo.InvariantCulture),
         ["Marten__RebuildPageSize"] = RebuildPageSize.ToString(CultureInfo.InvariantCulture),
