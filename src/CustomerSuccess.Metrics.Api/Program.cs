@@ -15,6 +15,7 @@ using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Ledger;
 using CustomerSuccess.Metrics.Recording;
+using CustomerSuccess.Metrics.Replay;
 using CustomerSuccess.Metrics.SampleBook;
 using JasperFx;
 using JasperFx.CodeGeneration;
@@ -65,6 +66,9 @@ builder.Services.AddSingleton<RecordedInstants>();
 
 builder.Services.AddSingleton<RefusedMessages>();
 builder.Services.AddSingleton<RefusedMessageReplay>();
+// `replay verify` builds a scratch store laid out as this one.
+builder.Services.AddSingleton(new StoreLayout(connectionString, schema, checkpointEveryEvents, rebuildPageSize));
+builder.Services.AddSingleton<ReadModelVerification>();
 
 builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataSource, schema, checkpointEveryEvents, rebuildPageSize))
     .UseLightweightSessions()
