@@ -55,7 +55,7 @@ public sealed class ScratchStore : IAsyncDisposable
 
     /// <summary>
     /// A schema name that starts with the host's own (cut short so the whole stays within PostgreSQL's 63 characters)
-    /// and ends in 64 random bits.
+    /// and ends in 16 hex digits of a new random identifier.
     /// </summary>
     private static string NameBeside(string schema) =>
         $"{schema[..Math.Min(schema.Length, 32)]}_replay_{Guid.NewGuid().ToString("N")[..16]}".ToLowerInvariant();
