@@ -18,6 +18,7 @@ using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Ledger;
 using CustomerSuccess.Metrics.Recording;
 using CustomerSuccess.Metrics.Timeline;
+using CustomerSuccess.Metrics.Replay;
 using CustomerSuccess.Metrics.SampleBook;
 using JasperFx;
 using JasperFx.CodeGeneration;
@@ -69,6 +70,9 @@ builder.Services.AddSingleton<RecordedInstants>();
 
 builder.Services.AddSingleton<RefusedMessages>();
 builder.Services.AddSingleton<RefusedMessageReplay>();
+// `replay verify` builds a scratch store laid out as this one.
+builder.Services.AddSingleton(new StoreLayout(connectionString, schema, checkpointEveryEvents, rebuildPageSize));
+builder.Services.AddSingleton<ReadModelVerification>();
 
 builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataSource, schema, checkpointEveryEvents, rebuildPageSize))
     .UseLightweightSessions()
