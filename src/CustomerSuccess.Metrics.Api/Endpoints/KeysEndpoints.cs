@@ -140,20 +140,12 @@ public static class KeysEndpoints
     [ProducesResponseType<CreatedKey>(StatusCodes.Status201Created)]
     public static async Task<IResult> Create(HttpRequest request, ApiKeys keys, IClock clock, CancellationToken cancellation)
     {
-        var buffer = new byte[KeyRequest.MaxBodyBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellation)) > 0)
-        {
-            length += read;
-        }
-
-        if (length > KeyRequest.MaxBodyBytes)
+        if (await RequestBody.ReadAtMostAsync(request, KeyRequest.MaxBodyBytes, cancellation) is not { } body)
         {
             return Problems.TooLarge($"A key request is at most {KeyRequest.MaxBodyBytes:N0} bytes. No key was created.");
         }
 
-        var (keyRequest, errors) = KeyRequest.Read(buffer.AsSpan(0, length), clock.GetCurrentInstant());
+        var (keyRequest, errors) = KeyRequest.Read(body.Span, clock.GetCurrentInstant());
         if (keyRequest is null)
         {
             return Problems.Invalid(errors, "See errors for each field at fault. No key was created.");

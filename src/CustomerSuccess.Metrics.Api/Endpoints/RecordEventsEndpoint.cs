@@ -29,25 +29,12 @@ public static class RecordEventsEndpoint
                 $"send the body as application/json (or a +json type); this request's content type is '{request.ContentType ?? "none"}'"));
         }
 
-        if (request.ContentLength > MaxBodyBytes)
+        if (await RequestBody.ReadAtMostAsync(request, MaxBodyBytes, cancellation) is not { } body)
         {
             return TooLarge();
         }
 
-        using var body = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellation)) > 0)
-        {
-            if (body.Length + read > MaxBodyBytes)
-            {
-                return TooLarge();
-            }
-
-            body.Write(buffer, 0, read);
-        }
-
-        var parsed = EventBody.Parse(body.GetBuffer().AsMemory(0, (int)body.Length), out var isBatch);
+        var parsed = EventBody.Parse(body, out var isBatch);
         if (!parsed.IsValid)
         {
             return Refuse(MessageRefusal.RuleOf(parsed.Errors.Keys.First()), Problems.Invalid(parsed.Errors));
