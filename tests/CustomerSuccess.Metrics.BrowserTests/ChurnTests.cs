@@ -1,3 +1,4 @@
+using CustomerSuccess.Metrics.IntegrationTests;
 using System.Globalization;
 using System.Text.Json;
 
@@ -79,10 +80,10 @@ public sealed class ChurnTests(DashboardHost host)
         var download = await dashboard.Page.RunAndWaitForDownloadAsync(() => dashboard.Page.ClickAsync("button[data-csv]"));
         var path = Path.Combine(DashboardHost.Artifacts, download.SuggestedFilename);
         await download.SaveAsAsync(path);
-        var lines = (await File.ReadAllLinesAsync(path)).Where(line => line.Length > 0).ToArray();
-        var header = Csv(lines[0]);
+        var records = Rfc4180.Parse(await File.ReadAllTextAsync(path));
+        var header = records[0];
         Assert.Equal(["kind", "customerId", "contractId", "churnDate", "segment", "arrLost", "currency", "reason", "reactivatedOn"], header);
-        var rows = lines.Skip(1).Select(Csv).ToArray();
+        var rows = records.Skip(1).ToArray();
         var entries = answer.GetProperty("entries").EnumerateArray().ToArray();
         Assert.Equal(entries.Length, rows.Length);
         Assert.Equal(entries.Select(e => e.GetProperty("customerId").GetString()), rows.Select(r => r[1]));
@@ -94,48 +95,4 @@ public sealed class ChurnTests(DashboardHost host)
     private async Task<JsonElement[]> EntriesAsync(string knownAt) =>
         (await host.GetAsync($"/api/v1/audit/churn?from=2025-01-01&to=2025-12-31&knownAt={Uri.EscapeDataString(knownAt)}"))
         .GetProperty("entries").EnumerateArray().ToArray();
-
-    /// <summary>One CSV line (RFC 4180 quoting; the dashboard's fields hold no line breaks).</summary>
-    private static string[] Csv(string line)
-    {
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        fields.Add(field.ToString());
-        return [.. fields];
-    }
 }
