@@ -16,6 +16,7 @@ using CustomerSuccess.Metrics.Retention;
 using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Ledger;
+using CustomerSuccess.Metrics.Periods;
 using CustomerSuccess.Metrics.Recording;
 using CustomerSuccess.Metrics.Timeline;
 using CustomerSuccess.Metrics.Replay;
@@ -67,6 +68,9 @@ builder.Services.AddSingleton<ArrExplanation>();
 builder.Services.AddSingleton<RetentionCohortMembers>();
 builder.Services.AddSingleton<CustomerList>();
 builder.Services.AddSingleton<RecordedInstants>();
+builder.Services.AddSingleton<PeriodReport>();
+builder.Services.AddSingleton<PeriodBook>();
+builder.Services.AddSingleton<Restatements>();
 
 builder.Services.AddSingleton<RefusedMessages>();
 builder.Services.AddSingleton<RefusedMessageReplay>();

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CustomerSuccess.Metrics.Events;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Ledger;
+using CustomerSuccess.Metrics.Periods;
 using CustomerSuccess.Metrics.Recording;
 using JasperFx;
 using JasperFx.Events;
@@ -97,6 +98,8 @@ public static class MetricsStore
         options.Events.AddEventType<ContractChurned>();
         options.Events.AddEventType<EventVoided>();
         options.Events.AddEventType<RetentionCostRecorded>();
+        options.Events.AddEventType<PeriodClosed>();
+        options.Events.AddEventType<PeriodReopened>();
 
         options.Storage.ExtendedSchemaObjects.AddRange(tables.Build());
         options.Projections.Add(new LedgerProjection(tables, checkpointEveryEvents, rebuildPageSize), ProjectionLifecycle.Inline);

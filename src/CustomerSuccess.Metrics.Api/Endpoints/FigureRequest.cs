@@ -10,7 +10,8 @@ namespace CustomerSuccess.Metrics.Api.Endpoints;
 /// </summary>
 /// <remarks>
 /// <see cref="RecordedFrom"/> and <see cref="RecordedTo"/> bound a range of recorded instants; <see cref="RecordedTo"/>
-/// is settled as <see cref="KnownAt"/> is.
+/// is settled as <see cref="KnownAt"/> is. An endpoint comparing two knowledge instants (<c>since</c>, <c>until</c>) receives
+/// them there too.
 /// </remarks>
 public sealed record FigureRequest(
     LocalDate AsOf, LocalDate From, LocalDate To, ReportingInterval? Interval, Instant KnownAt, string? Segment, string? Kind, int Limit, int Offset,

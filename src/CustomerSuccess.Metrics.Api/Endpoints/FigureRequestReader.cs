@@ -44,9 +44,13 @@ public static class FigureRequestReader
         ReportingInterval? fallback = ReportingPeriods.TryParse(accepts.DefaultInterval ?? "", out var parsed) ? parsed : null;
         var interval = accepts.Accepts(QueryParameter.Interval) ? parameters.Interval(fallback, from, to, FigureRequest.MaxPeriods) : null;
         var requestedKnownAt = accepts.Accepts(QueryParameter.KnownAt) ? parameters.Instant("knownAt") : null;
-        var (recordedFrom, requestedRecordedTo) = accepts.Accepts(QueryParameter.RecordedFrom) || accepts.Accepts(QueryParameter.RecordedTo)
-            ? parameters.InstantRange()
-            : (null, null);
+        var comparing = accepts.Accepts(QueryParameter.Since);
+        var (recordedFrom, requestedRecordedTo) = comparing
+            ? parameters.InstantRange("since", "until", fromRequired: true)
+            : accepts.Accepts(QueryParameter.RecordedFrom) || accepts.Accepts(QueryParameter.RecordedTo)
+                ? parameters.InstantRange()
+                : (null, null);
+        var rangeEndSettled = accepts.Accepts(QueryParameter.RecordedTo) || accepts.Accepts(QueryParameter.Until);
         var segment = accepts.Accepts(QueryParameter.Segment) ? parameters.Segment() : null;
         var kind = accepts.Accepts(QueryParameter.Kind) ? parameters.OneOf("kind", FigureRequest.MovementKindNames) : null;
         var status = accepts.Accepts(QueryParameter.Status) ? parameters.OneOf("status", CustomerStatus.All) : null;
@@ -61,7 +65,7 @@ public static class FigureRequestReader
 
         // The end of a range of recorded instants is a knowledge instant: settled the same way, so the answer never changes.
         var settled = default(Instant);
-        if (accepts.Accepts(QueryParameter.KnownAt) || accepts.Accepts(QueryParameter.RecordedTo))
+        if (accepts.Accepts(QueryParameter.KnownAt) || rangeEndSettled)
         {
             try
             {
@@ -75,7 +79,7 @@ public static class FigureRequestReader
         }
 
         return (new FigureRequest(asOf ?? default, from, to, interval, accepts.Accepts(QueryParameter.KnownAt) ? settled : default, segment, kind,
-            limit, offset, customerId, status, recordedFrom, accepts.Accepts(QueryParameter.RecordedTo) ? settled : default) { Format = format }, WolverineContinue.NoProblems);
+            limit, offset, customerId, status, recordedFrom, rangeEndSettled ? settled : default) { Format = format }, WolverineContinue.NoProblems);
     }
 
     private static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InUtc().Date;

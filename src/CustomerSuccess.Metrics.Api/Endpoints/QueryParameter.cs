@@ -21,6 +21,10 @@ public enum QueryParameter
 
     /// <summary>The last recorded instant of a range of instants, published as <c>to</c> and settled like <c>knownAt</c>.</summary>
     RecordedTo,
+    /// <summary>The knowledge instant a comparison starts from, published as <c>since</c>; required.</summary>
+    Since,
+    /// <summary>The knowledge instant a comparison ends at, published as <c>until</c> and settled like <c>knownAt</c>.</summary>
+    Until,
 }
 
 /// <summary>

@@ -92,13 +92,18 @@ public sealed class ReadParameters(IQueryCollection query)
     }
 
     /// <summary>An optional inclusive range of instants <c>from</c>..<c>to</c>; <c>to</c> not before <c>from</c>.</summary>
-    public (Instant? From, Instant? To) InstantRange()
+    public (Instant? From, Instant? To) InstantRange(string fromName = "from", string toName = "to", bool fromRequired = false)
     {
-        var from = Instant("from");
-        var to = Instant("to");
+        var from = Instant(fromName);
+        var to = Instant(toName);
+        if (fromRequired && from is null && !_errors.ContainsKey(fromName))
+        {
+            _errors[fromName] = ["is required (a UTC instant such as 2025-01-31T00:00:00Z)"];
+        }
+
         if (from is { } f && to is { } t && f > t)
         {
-            _errors["to"] = ["must not be before from"];
+            _errors[toName] = [$"must not be before {fromName}"];
         }
 
         return (from, to);

@@ -36,7 +36,7 @@ public sealed class ApiDocumentTransformer : IOpenApiOperationTransformer
             AddProblem(operation, "429", "The API key sent more requests than its scope allows per second; Retry-After says when to send again.");
         }
         if (accepts is not null && !accepts.ReadsEventLogOnly
-            && (accepts.Accepts(QueryParameter.KnownAt) || accepts.Accepts(QueryParameter.RecordedTo)))
+            && (accepts.Accepts(QueryParameter.KnownAt) || accepts.Accepts(QueryParameter.RecordedTo) || accepts.Accepts(QueryParameter.Until)))
         {
             AddProblem(operation, "503", "The read models are being rebuilt, or must be rebuilt after an upgrade; the answer would be incomplete.");
         }

@@ -46,6 +46,11 @@ public static class QueryParameterDocs
             QueryParameter.RecordedTo => (Instant(), false,
                 "The last recorded instant listed, inclusive; not before from. Default: now; a later instant is answered as now. " +
                 "The instant used is echoed, so asking again with it gives the same answer."),
+            QueryParameter.Since => (Instant(), true,
+                "The knowledge instant to compare from: a UTC instant, not after until. A period closed later is compared from its close."),
+            QueryParameter.Until => (Instant(), false,
+                "The knowledge instant to compare to. Default: now; a later instant is answered as now. " +
+                "The instant used is echoed, so asking again with it gives the same answer."),
             QueryParameter.Format => (Enum([.. ResponseFormats.Names]), false,
                 "json, or csv (text/csv with a header row, one row per entry). Default: as the Accept header asks (text/csv for CSV), else json."),
             _ => throw new ArgumentOutOfRangeException(nameof(parameter), parameter, "Unknown query parameter"),

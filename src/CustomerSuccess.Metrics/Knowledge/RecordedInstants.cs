@@ -64,7 +64,7 @@ public sealed class RecordedInstants(NpgsqlDataSource dataSource, ReadModelTable
             .Select(g => (
                 RecordedAt: Instant.FromDateTimeOffset(g[0].Timestamp),
                 Events: g.Count,
-                Customers: g.Select(e => e.StreamKey!).Where(IsCustomer).Distinct(StringComparer.Ordinal).Count(),
+                Customers: g.Select(e => e.StreamKey!).Where(StreamKeys.IsCustomer).Distinct(StringComparer.Ordinal).Count(),
                 FirstStream: g[0].StreamKey!,
                 LastStream: g[^1].StreamKey!))
             .ToList();
@@ -78,15 +78,12 @@ public sealed class RecordedInstants(NpgsqlDataSource dataSource, ReadModelTable
             "select * from unnest(?::timestamptz[], ?::integer[], ?::integer[], ?::varchar[], ?::varchar[]) " +
             "on conflict (recorded_at) do update set events = stored.events + excluded.events, " +
             "customers = stored.customers + excluded.customers " +
-            "- case when stored.last_stream = excluded.first_stream and excluded.first_stream <> ? then 1 else 0 end, " +
+            "- case when stored.last_stream = excluded.first_stream and left(excluded.first_stream, 1) <> '~' then 1 else 0 end, " +
             "last_stream = excluded.last_stream",
             instants.Select(i => i.RecordedAt).ToArray(),
             instants.Select(i => i.Events).ToArray(),
             instants.Select(i => i.Customers).ToArray(),
             instants.Select(i => i.FirstStream).ToArray(),
-            instants.Select(i => i.LastStream).ToArray(),
-            StreamKeys.RetentionCosts);
+            instants.Select(i => i.LastStream).ToArray());
     }
-
-    private static bool IsCustomer(string streamKey) => streamKey != StreamKeys.RetentionCosts;
 }

@@ -91,7 +91,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         }
 
         var rows = new LedgerRows(_tables, publishing: writing);
-        var customerStreams = streams.Where(s => s.Key != StreamKeys.RetentionCosts).ToList();
+        var customerStreams = streams.Where(s => StreamKeys.IsCustomer(s.Key)).ToList();
         if (customerStreams.Count > 0)
         {
             await ProjectCustomersAsync(operations, customerStreams, rows, cancellation).ConfigureAwait(false);

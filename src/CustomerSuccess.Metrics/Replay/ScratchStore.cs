@@ -177,7 +177,7 @@ public sealed class ScratchStore : IAsyncDisposable
     private async Task ProjectAsync(IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         await using var session = _store.LightweightSession();
-        var customers = events.Select(e => e.StreamKey!).Where(k => k != StreamKeys.RetentionCosts).Distinct(StringComparer.Ordinal).ToList();
+        var customers = events.Select(e => e.StreamKey!).Where(StreamKeys.IsCustomer).Distinct(StringComparer.Ordinal).ToList();
         await CustomerTails.LoadAsync(session, Tables, customers, cancellation).ConfigureAwait(false);
         await _projection.ApplyAsync(session, events, cancellation).ConfigureAwait(false);
         await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
