@@ -55,6 +55,8 @@ public class ChurnAuditTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
             [("lo-4", "lo-c1", "2025-06-30", ChurnBook.FirstRecordedAt, "moved to a competitor"), ("lo-5", "lo-c2", "2025-06-30", ChurnBook.FirstRecordedAt, null)],
             churnEvents.Select(e => (e!["eventId"]!.GetValue<string>(), e["contractId"]!.GetValue<string>(), e["effectiveDate"]!.GetValue<string>(),
                 e["recordedAt"]!.GetValue<string>(), e["reason"]?.GetValue<string>())));
+        // Sent over HTTP with the tests' key: the publisher is the key's name.
+        Assert.All(churnEvents, e => Assert.Equal((MetricsApp.AdminKeyName, "http"), (e!["publishedBy"]!.GetValue<string>(), e["via"]!.GetValue<string>())));
 
         // lo signed 40,000 on 2024-07-01, cross-sold 10,000 on 2024-09-01 and was upsold by 5,000 on 2025-02-01.
         Assert.Equal(
@@ -73,7 +75,9 @@ public class ChurnAuditTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
 
         Assert.Equal(("contract", "enterprise", "budget"), (co["kind"]!.GetValue<string>(), co["segment"]!.GetValue<string>(), co["reason"]!.GetValue<string>()));
         Assert.Equal(["co-3"], co["eventIds"]!.AsArray().Select(e => e!.GetValue<string>()));
-        Assert.Equal("co-3", Assert.Single(co["churnEvents"]!.AsArray())!["eventId"]!.GetValue<string>());
+        var churnEvent = Assert.Single(co["churnEvents"]!.AsArray())!;
+        Assert.Equal(("co-3", MetricsApp.AdminKeyName, "http"),
+            (churnEvent["eventId"]!.GetValue<string>(), churnEvent["publishedBy"]!.GetValue<string>(), churnEvent["via"]!.GetValue<string>()));
         Assert.Null(co["reactivatedOn"]);
         var history = co["arrHistory"]!.AsArray();
         Assert.Equal(("2024-03-31", 60_000m), (history[0]!["monthEnd"]!.GetValue<string>(), history[0]!["arr"]!.GetValue<decimal>()));
@@ -132,7 +136,7 @@ public class ChurnAuditTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
         Assert.Equal(knownAt, csv.Headers["Known-At"]);
         Assert.Equal(
             ["kind", "customerId", "contractId", "churnDate", "segment", "arrLost", "currency", "reason", "reactivatedOn", "eventIds", "churnEventIds",
-             "churnRecordedAt", .. Enumerable.Range(1, 12).Reverse().Select(m => $"arrMonthEnd-{m}")],
+             "churnRecordedAt", "churnPublishedBy", "churnVia", .. Enumerable.Range(1, 12).Reverse().Select(m => $"arrMonthEnd-{m}")],
             csv.Columns);
         var entries = json["entries"].AsArray();
         Assert.Equal(entries.Count, csv.Rows.Count);
@@ -154,6 +158,7 @@ public class ChurnAuditTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
         var lo = csv.Rows.Single(r => r["customerId"] == "lo");
         Assert.Equal(("55000.00", "lo-4 lo-5", "moved to a competitor"), (lo["arrLost"], lo["churnEventIds"], lo["reason"]));
         Assert.Equal($"{ChurnBook.FirstRecordedAt} {ChurnBook.FirstRecordedAt}", lo["churnRecordedAt"]);
+        Assert.Equal(($"{MetricsApp.AdminKeyName} {MetricsApp.AdminKeyName}", "http http"), (lo["churnPublishedBy"], lo["churnVia"]));
     }
 
     [Fact]

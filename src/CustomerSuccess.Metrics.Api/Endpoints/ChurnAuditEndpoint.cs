@@ -31,10 +31,13 @@ public sealed record ChurnAuditResponse(
 [RequiresScope(Scopes.MetricsRead)]
 public static class ChurnAuditEndpoint
 {
+    /// <summary>Stands in a CSV list for a sender not kept: no key name starts with '-'.</summary>
+    private const string NotKept = "-";
+
     private static readonly string[] CsvHeader =
     [
         "kind", "customerId", "contractId", "churnDate", "segment", "arrLost", "currency", "reason", "reactivatedOn", "eventIds",
-        "churnEventIds", "churnRecordedAt", .. Enumerable.Range(0, ChurnAudit.HistoryMonths).Select(i => $"arrMonthEnd-{ChurnAudit.HistoryMonths - i}"),
+        "churnEventIds", "churnRecordedAt", "churnPublishedBy", "churnVia", .. Enumerable.Range(0, ChurnAudit.HistoryMonths).Select(i => $"arrMonthEnd-{ChurnAudit.HistoryMonths - i}"),
     ];
 
     [WolverineGet("/api/v1/audit/churn")]
@@ -80,6 +83,7 @@ public static class ChurnAuditEndpoint
                         e.Kind, e.CustomerId, e.ContractId, CsvRows.Date(e.ChurnDate), e.Segment, CsvRows.Money(e.ArrLost), reporting.Currency,
                         CsvRows.Text(e.Reason), CsvRows.Date(e.ReactivatedOn), string.Join(' ', e.EventIds),
                         string.Join(' ', e.ChurnEvents.Select(c => c.EventId)), string.Join(' ', e.ChurnEvents.Select(c => CsvRows.Instant(c.RecordedAt))),
+                        string.Join(' ', e.ChurnEvents.Select(c => c.PublishedBy ?? NotKept)), string.Join(' ', e.ChurnEvents.Select(c => c.Via ?? NotKept)),
                         .. e.ArrHistory.Select(h => CsvRows.Money(h.Arr)),
                     ], cancellation).ConfigureAwait(false);
                 }

@@ -25,7 +25,7 @@ public sealed class ChurnAudit(NpgsqlDataSource dataSource, ReadModelTables tabl
     private readonly string _churnedEventType = store.Options.Events.AllKnownEventTypes()
         .Single(t => t.EventType == typeof(ContractChurned)).EventTypeName;
 
-    private sealed record ContractChurn(string CustomerId, LocalDate ChurnDate, long Sequence, decimal[] ArrHistory);
+    private sealed record ContractChurn(string CustomerId, LocalDate ChurnDate, long Sequence, decimal[] ArrHistory, string? PublishedBy, string? Via);
 
     public IAsyncEnumerable<ChurnEntry> EntriesAsync(
         LocalDate from, LocalDate to, Instant knownAt, string? segment, CancellationToken cancellation) =>
@@ -54,7 +54,8 @@ public sealed class ChurnAudit(NpgsqlDataSource dataSource, ReadModelTables tabl
                    (select min(m.movement_date) from {tables.Movements} m
                     where m.customer_id = churn.customer_id and m.kind = {reactivationKind} and m.movement_date > churn.churn_date
                       and {anywhere}) as reactivated_on,
-                   {ArrHistory(anywhere)} as arr_history
+                   {ArrHistory(anywhere)} as arr_history,
+                   churn_events.published_by, churn_events.via
             from (select m.customer_id, m.movement_date as churn_date, m.segment, m.amount, m.event_ids
                   from {tables.Movements} m
                   where m.kind = {churnKind} and m.movement_date between {fromParameter} and {toParameter} and {inSegment}) churn
@@ -62,7 +63,9 @@ public sealed class ChurnAudit(NpgsqlDataSource dataSource, ReadModelTables tabl
                 select array_agg(e.data ->> 'eventId' order by e.seq_id) as event_ids,
                        array_agg(e.data ->> 'contractId' order by e.seq_id) as contract_ids,
                        array_agg(e.timestamp order by e.seq_id) as recorded_at,
-                       array_agg(e.data ->> 'reason' order by e.seq_id) as reasons
+                       array_agg(e.data ->> 'reason' order by e.seq_id) as reasons,
+                       array_agg(e.headers ->> '{Recording.Sender.PublishedByHeader}' order by e.seq_id) as published_by,
+                       array_agg(e.headers ->> '{Recording.Sender.ViaHeader}' order by e.seq_id) as via
                 from {tables.Schema}.mt_events e
                 where e.stream_id = churn.customer_id and e.type = {churnedType} and e.data ->> 'eventId' = any(churn.event_ids)) churn_events
             order by churn.churn_date, churn.customer_id collate "C"
@@ -77,7 +80,9 @@ public sealed class ChurnAudit(NpgsqlDataSource dataSource, ReadModelTables tabl
         var contractIds = reader.IsDBNull(6) ? [] : reader.GetFieldValue<string[]>(6);
         var recordedAt = reader.IsDBNull(7) ? [] : reader.GetFieldValue<Instant[]>(7);
         var reasons = reader.IsDBNull(8) ? [] : reader.GetFieldValue<string?[]>(8);
-        var churnEvents = eventIds.Select((id, i) => new ChurnEvent(id, contractIds[i], churnDate, recordedAt[i], reasons[i])).ToList();
+        var publishedBy = reader.IsDBNull(11) ? [] : reader.GetFieldValue<string?[]>(11);
+        var via = reader.IsDBNull(12) ? [] : reader.GetFieldValue<string?[]>(12);
+        var churnEvents = eventIds.Select((id, i) => new ChurnEvent(id, contractIds[i], churnDate, recordedAt[i], reasons[i], publishedBy[i], via[i])).ToList();
         return new ChurnEntry(
             reader.GetString(0), null, ChurnKinds.Logo, churnDate, reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetDecimal(3),
             churnEvents.LastOrDefault(e => e.Reason is not null)?.Reason, reader.GetFieldValue<string[]>(4), churnEvents,
@@ -94,15 +99,17 @@ public sealed class ChurnAudit(NpgsqlDataSource dataSource, ReadModelTables tabl
         var churnedType = BelievedMovements.Add(command, _churnedEventType);
         var anywhere = new BelievedMovements(tables, knownAt, segment: null).Filter(command);
         command.CommandText = $"""
-            select churn.customer_id, churn.churn_date, churn.sequence, {ArrHistory(anywhere)} as arr_history
-            from (select e.stream_id as customer_id, (e.data ->> 'effectiveDate')::date as churn_date, e.seq_id as sequence
+            select churn.customer_id, churn.churn_date, churn.sequence, {ArrHistory(anywhere)} as arr_history, churn.published_by, churn.via
+            from (select e.stream_id as customer_id, (e.data ->> 'effectiveDate')::date as churn_date, e.seq_id as sequence,
+                         e.headers ->> '{Recording.Sender.PublishedByHeader}' as published_by, e.headers ->> '{Recording.Sender.ViaHeader}' as via
                   from {tables.Schema}.mt_events e
                   where e.type = {churnedType} and e.timestamp <= {knownAtParameter}
                     and (e.data ->> 'effectiveDate')::date between {fromParameter} and {toParameter}) churn
             order by churn.churn_date, churn.customer_id collate "C", churn.sequence
             """;
         var churns = ReaderRows.ReadAsync(command, reader => new ContractChurn(
-            reader.GetString(0), reader.GetFieldValue<LocalDate>(1), reader.GetInt64(2), reader.GetFieldValue<decimal[]>(3)), cancellation);
+            reader.GetString(0), reader.GetFieldValue<LocalDate>(1), reader.GetInt64(2), reader.GetFieldValue<decimal[]>(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)), cancellation);
         await foreach (var (churn, ledger) in LedgerLookup.JoinAsync(store, churns, c => c.CustomerId, cancellation).ConfigureAwait(false))
         {
             if (ContractEnding(churn, ledger, knownAt, segment) is { } entry)
@@ -141,7 +148,7 @@ public sealed class ChurnAudit(NpgsqlDataSource dataSource, ReadModelTables tabl
 
         return new ChurnEntry(
             ledger.Id, ended.ContractId, ChurnKinds.Contract, ended.EffectiveDate, book.Segment, arrBefore, ended.Reason, [ended.EventId],
-            [new ChurnEvent(ended.EventId, ended.ContractId, ended.EffectiveDate, ended.RecordedAt, ended.Reason)], null,
+            [new ChurnEvent(ended.EventId, ended.ContractId, ended.EffectiveDate, ended.RecordedAt, ended.Reason, churn.PublishedBy, churn.Via)], null,
             History(ended.EffectiveDate, churn.ArrHistory));
     }
 

@@ -11,8 +11,12 @@ public static class ChurnKinds
     public const string Contract = "contract";
 }
 
-/// <summary>A <c>contract.churned</c> event behind a churn entry.</summary>
-public sealed record ChurnEvent(string EventId, string ContractId, LocalDate EffectiveDate, Instant RecordedAt, string? Reason);
+/// <summary>
+/// A <c>contract.churned</c> event behind a churn entry, with the name of the key that sent it (null when none did, as on
+/// the bus) and the way it came in (<c>http</c> or <c>bus</c>; null for events recorded before either was kept).
+/// </summary>
+public sealed record ChurnEvent(
+    string EventId, string ContractId, LocalDate EffectiveDate, Instant RecordedAt, string? Reason, string? PublishedBy, string? Via);
 
 /// <summary>The customer's whole ARR at the end of a month.</summary>
 public sealed record MonthEndArr(LocalDate MonthEnd, decimal Arr);
