@@ -68,6 +68,7 @@ builder.Services.AddSingleton<ArrExplanation>();
 builder.Services.AddSingleton<RetentionCohortMembers>();
 builder.Services.AddSingleton<CustomerList>();
 builder.Services.AddSingleton<RecordedInstants>();
+builder.Services.AddSingleton<EventLog>();
 builder.Services.AddSingleton<PeriodReport>();
 builder.Services.AddSingleton<PeriodBook>();
 builder.Services.AddSingleton<Restatements>();

@@ -33,7 +33,7 @@ public class ApiSurfaceTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(25, routes.Count);
+        Assert.Equal(26, routes.Count);
         foreach (var route in routes)
         {
             var path = "/" + route.RoutePattern.RawText!.TrimStart('/');

@@ -78,18 +78,23 @@ public static class EventTypeNames
     public static readonly IReadOnlyList<string> All =
         [Signed, CrossSold, Upsold, Downsold, Renewed, Churned, Voided, RetentionCost];
 
-    public static string Of(IPublishedEvent e) => e switch
+    private static readonly Dictionary<Type, string> ByType = new()
     {
-        ContractSigned => Signed,
-        ContractCrossSold => CrossSold,
-        ContractUpsold => Upsold,
-        ContractDownsold => Downsold,
-        ContractRenewed => Renewed,
-        ContractChurned => Churned,
-        EventVoided => Voided,
-        RetentionCostRecorded => RetentionCost,
-        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown event type"),
+        [typeof(ContractSigned)] = Signed,
+        [typeof(ContractCrossSold)] = CrossSold,
+        [typeof(ContractUpsold)] = Upsold,
+        [typeof(ContractDownsold)] = Downsold,
+        [typeof(ContractRenewed)] = Renewed,
+        [typeof(ContractChurned)] = Churned,
+        [typeof(EventVoided)] = Voided,
+        [typeof(RetentionCostRecorded)] = RetentionCost,
     };
+
+    public static string Of(IPublishedEvent e) =>
+        Find(e.GetType()) ?? throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown event type");
+
+    /// <summary>The published name of a type of published event; null for any other type.</summary>
+    public static string? Find(Type type) => ByType.GetValueOrDefault(type);
 }
 
 public static class Segments
