@@ -40,6 +40,9 @@ public class HostileSuiteTests(MetricsApp app) : IClassFixture<MetricsApp>
         ("/api/v1/explain/retention", "from=2024-01-01&to=2024-12-31"),
         ("/api/v1/dead-letters", "limit=10"),
         ("/api/v1/keys", ""),
+        ("/api/v1/audit/events", "knownAt=2030-01-01T00:00:00Z"),
+        ("/api/v1/audit/restatements", "since=2024-01-01T00:00:00Z&until=2030-01-01T00:00:00Z"),
+        ("/api/v1/periods/2024-03", "knownAt=2030-01-01T00:00:00Z"),
     ];
 
     private static readonly string Signing = Signed("hs-1", "hs", "hs-c1", "2024-01-15", 12_000);
@@ -83,7 +86,19 @@ public class HostileSuiteTests(MetricsApp app) : IClassFixture<MetricsApp>
             yield return Get($"customer events id {id[..Math.Min(20, id.Length)]}", $"/api/v1/customers/{id}/events", null);
             yield return Get($"customer timeline id {id[..Math.Min(20, id.Length)]}", $"/api/v1/customers/{id}/timeline", null);
             yield return new HostileCase($"dead letter id {id[..Math.Min(20, id.Length)]}", HttpMethod.Post, $"/api/v1/dead-letters/{id}/replay", null, null, null, null);
+            yield return Get($"period {id[..Math.Min(20, id.Length)]}", $"/api/v1/periods/{id}", bad, "period");
+            yield return new HostileCase($"period close {id[..Math.Min(20, id.Length)]}", HttpMethod.Post, $"/api/v1/periods/{id}/close", null, null, bad, ["period"]);
         }
+
+        foreach (var month in (string[])["2024-02-30", "2024-00", "0000-01", "9999-12", "2024-1", "+2024-01", "2024-01%20", "2024_01"])
+        {
+            yield return Get($"period {month}", $"/api/v1/periods/{month}", bad, "period");
+            yield return new HostileCase($"period reopen {month}", HttpMethod.Post, $"/api/v1/periods/{month}/reopen", null, null, bad, ["period"]);
+        }
+
+        yield return new HostileCase("a body sent to close a period", HttpMethod.Post, "/api/v1/periods/2024-01/close",
+            Encoding.UTF8.GetBytes(new string('{', 50_000)), "application/json", bad, ["body"]);
+        yield return Get("restatements without since", "/api/v1/audit/restatements?until=2030-01-01T00:00:00Z", bad, "since");
 
         string Event(string fields) => $$"""{"eventId":"hs-x","type":"contract.signed","customerId":"hs-x","contractId":"hs-x-c1","effectiveDate":"2024-03-01",{{fields}}}""";
         yield return Post("deep nesting", new string('[', 100_000) + new string(']', 100_000), bad);
