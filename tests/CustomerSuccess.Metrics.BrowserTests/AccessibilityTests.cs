@@ -11,7 +11,9 @@ public sealed class AccessibilityTests(DashboardHost host)
         { "trend", "trend?asOf=2025-12-31&period=year&interval=quarter&stacked=true" },
         { "bridge", "bridge?asOf=2025-12-31&period=year" },
         { "retention", "retention?asOf=2025-12-31&period=year" },
+        { "cost", "cost?asOf=2025-12-31&period=year" },
         { "churn", "churn?asOf=2025-12-31&period=year" },
+        { "closes", "closes?asOf=2025-12-31&period=year" },
         { "customer", $"customer/{DashboardHost.LateCustomer}?asOf=2025-12-31&period=year" },
     };
 

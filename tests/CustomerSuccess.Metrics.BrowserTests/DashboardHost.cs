@@ -205,7 +205,13 @@ public sealed class DashboardHost : IAsyncLifetime
         Assert.Fail($"The API did not become ready: {Output()}");
     }
 
-    /// <summary>A generated book in several requests (so several recorded instants), then one late customer on its own.</summary>
+    /// <summary>The months closed after the book was recorded and before the late customer: December is restated by it.</summary>
+    public static readonly string[] ClosedMonths = ["2025-11", "2025-12"];
+
+    /// <summary>
+    /// A generated book in several requests (so several recorded instants), November and December 2025 closed, then one
+    /// late customer on its own, signed in December.
+    /// </summary>
     private async Task SeedAsync()
     {
         var book = SampleBookGenerator.Generate(new SampleBookOptions(200, 7, new DateOnly(2022, 1, 1), new DateOnly(2025, 12, 31)));
@@ -218,6 +224,11 @@ public sealed class DashboardHost : IAsyncLifetime
         var total = knowledge.GetProperty("total").GetInt32();
         var last = await GetAsync($"/api/v1/knowledge?offset={total - 1}&limit=1");
         BookKnownAt = last.GetProperty("instants")[0].GetProperty("recordedAt").GetString()!;
+        foreach (var month in ClosedMonths)
+        {
+            using var closed = await Api.PostAsync($"/api/v1/periods/{month}/close", null);
+            Assert.True(closed.StatusCode == System.Net.HttpStatusCode.Created, await closed.Content.ReadAsStringAsync());
+        }
 
         await PostAsync(JsonNode.Parse($$$"""
             {"eventId":"late-1","type":"contract.signed","customerId":"{{{LateCustomer}}}","contractId":"late-c1",

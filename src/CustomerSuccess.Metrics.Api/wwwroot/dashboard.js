@@ -279,6 +279,9 @@
     const stacked = route.stacked && !route.segment;
     const total = await api('arr/series', Object.assign({ segment: route.segment }, params));
     const bySegment = stacked ? await Promise.all(SEGMENTS.map((segment) => api('arr/series', Object.assign({ segment }, params)))) : [];
+    // Asked as known at a past instant: the same series as known now, drawn beside it wherever a later correction changed it.
+    const now = route.knownAt ? await api('arr/series', Object.assign({ segment: route.segment }, params, { knownAt: '' })) : null;
+    const corrected = now !== null && now.entries.some((e, i) => e.arr !== total.entries[i].arr);
     const currency = total.currency;
     const dates = total.entries.map((e) => e.date);
 
@@ -298,23 +301,28 @@
     const box = chartBox('ARR ' + (stacked ? 'by segment ' : '') + 'at the end of each ' + route.interval + ' from ' + from + ' to ' + route.asOf);
     const series = stacked
       ? bySegment.map((s, i) => ({ name: segmentName(SEGMENTS[i]), type: 'line', stack: 'arr', areaStyle: {}, symbol: 'none', data: s.entries.map((e) => e.arr) }))
-      : [{ name: 'ARR', type: 'line', areaStyle: { opacity: 0.25 }, symbol: 'none', data: total.entries.map((e) => e.arr) }];
+      : [{ name: corrected ? 'ARR as known at ' + knownAt : 'ARR', type: 'line', areaStyle: { opacity: 0.25 }, symbol: 'none', data: total.entries.map((e) => e.arr) }];
+    if (corrected) {
+      series.push({ name: 'ARR as known now', type: 'line', symbol: 'circle', symbolSize: 4, lineStyle: { type: 'dashed', color: '#b8412f' }, itemStyle: { color: '#b8412f' }, data: now.entries.map((e) => e.arr) });
+    }
     const columns = [{ label: 'Date', value: (r) => r.date, rowHeader: true }, { label: 'ARR', num: true, value: (r) => money(r.arr, currency), attrs: (r) => ({ 'data-value': r.arr }) }]
       .concat(stacked ? SEGMENTS.map((segment, i) => ({ label: 'ARR ' + segmentName(segment), num: true, value: (r) => money(bySegment[i].entries[r.index].arr, currency), attrs: (r) => ({ 'data-value': bySegment[i].entries[r.index].arr }) })) : [])
-      .concat([{ label: 'Active customers', num: true, value: (r) => count(r.activeCustomers), attrs: (r) => ({ 'data-value': r.activeCustomers }) }]);
+      .concat([{ label: 'Active customers', num: true, value: (r) => count(r.activeCustomers), attrs: (r) => ({ 'data-value': r.activeCustomers }) }])
+      .concat(corrected ? [{ label: 'ARR as known now', num: true, value: (r) => money(now.entries[r.index].arr, currency) + (now.entries[r.index].arr !== r.arr ? ' (corrected)' : ''), attrs: (r) => ({ 'data-field': 'arrNow', 'data-value': now.entries[r.index].arr }) }] : []);
     const rows = total.entries.map((e, index) => Object.assign({ index }, e));
-    const csv = () => [['date', 'arr'].concat(stacked ? SEGMENTS.map((s) => 'arr_' + s) : []).concat(['activeCustomers', 'currency'])]
-      .concat(rows.map((r) => [r.date, r.arr].concat(stacked ? bySegment.map((s) => s.entries[r.index].arr) : []).concat([r.activeCustomers, currency])));
+    const csv = () => [['date', 'arr'].concat(stacked ? SEGMENTS.map((s) => 'arr_' + s) : []).concat(['activeCustomers']).concat(corrected ? ['arrKnownNow'] : []).concat(['currency'])]
+      .concat(rows.map((r) => [r.date, r.arr].concat(stacked ? bySegment.map((s) => s.entries[r.index].arr) : []).concat([r.activeCustomers]).concat(corrected ? [now.entries[r.index].arr] : []).concat([currency])));
     const nodes = [
-      ...heading('ARR trend', scope(route) + ': ARR at the end of each ' + route.interval + ', ' + from + ' to ' + route.asOf + '.'),
+      ...heading('ARR trend', scope(route) + ': ARR at the end of each ' + route.interval + ', ' + from + ' to ' + route.asOf + '.' +
+        (corrected ? ' Corrections recorded after ' + knownAt + ' changed it: the dashed line is ARR as known now.' : '')),
       el('div', { class: 'panel' }, [el('div', { class: 'toolbar' }, [intervalField, fromField, stackField, csvButton('the ARR trend', 'arr-trend-' + route.interval + '-' + route.asOf + '.csv', csv)]), box]),
       el('h2', { text: 'ARR by ' + route.interval }),
       table('ARR at the end of each ' + route.interval, columns, rows),
     ];
     return { nodes, after: () => drawChart(box, {
       tooltip: { trigger: 'axis', valueFormatter: (v) => money(v, currency) },
-      legend: { show: stacked, top: 0 },
-      grid: { left: 8, right: 16, top: stacked ? 32 : 16, bottom: 8, containLabel: true },
+      legend: { show: stacked || corrected, top: 0 },
+      grid: { left: 8, right: 16, top: stacked || corrected ? 32 : 16, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: dates, boundaryGap: false },
       yAxis: { type: 'value', axisLabel: { formatter: (v) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) } },
       series,
@@ -324,6 +332,7 @@
   async function bridge(route, knownAt) {
     const p = periods(route.asOf, route.period);
     const answer = await api('metrics/bridge', { from: p.from, to: p.to, knownAt, segment: route.segment });
+    const nowAnswer = route.knownAt ? await api('metrics/bridge', { from: p.from, to: p.to, segment: route.segment }) : null;
     const s = answer.summary;
     const currency = answer.currency;
     const steps = [
@@ -339,6 +348,9 @@
       steps.push({ key: 'transferOutArr', label: 'Moved out', value: -s.transferOutArr });
     }
     steps.push({ key: 'closingArr', label: 'Closing', value: s.closingArr, total: true });
+    const sign = (step) => step.value < 0 || ['contractionArr', 'churnArr', 'transferOutArr'].includes(step.key) ? -1 : 1;
+    for (const step of steps) { step.now = nowAnswer ? sign(step) * nowAnswer.summary[step.key] : step.value; }
+    const corrected = steps.some((step) => step.now !== step.value);
     let running = 0;
     const bases = [];
     const bars = [];
@@ -352,9 +364,10 @@
     const box = chartBox('ARR bridge from ' + p.from + ' to ' + p.to + ': ' + steps.map((st) => st.label + ' ' + money(st.value, currency)).join(', '));
     const columns = [
       { label: 'Step', value: (r) => r.label, rowHeader: true },
-      { label: 'ARR', num: true, value: (r) => money(r.value, currency), attrs: (r) => ({ 'data-field': r.key, 'data-value': r.value }) },
-    ];
-    const csv = () => [['step', 'field', 'arr', 'from', 'to', 'currency']].concat(steps.map((st) => [st.label, st.key, st.value, p.from, p.to, currency]));
+      { label: corrected ? 'ARR as known at ' + knownAt : 'ARR', num: true, value: (r) => money(r.value, currency), attrs: (r) => ({ 'data-field': r.key, 'data-value': r.value }) },
+    ].concat(corrected ? [{ label: 'ARR as known now', num: true, value: (r) => money(r.now, currency) + (r.now !== r.value ? ' (corrected)' : ''), attrs: (r) => ({ 'data-field': r.key + 'Now', 'data-value': r.now }) }] : []);
+    const csv = () => [['step', 'field', 'arr', 'from', 'to'].concat(corrected ? ['arrKnownNow'] : []).concat(['currency'])]
+      .concat(steps.map((st) => [st.label, st.key, st.value, p.from, p.to].concat(corrected ? [st.now] : []).concat([currency])));
     const nodes = [
       ...heading('ARR bridge', scope(route) + ': from ' + p.from + ' to ' + p.to + ' (the ' + route.period + ' ending on the as-of date).'),
       el('div', { class: 'panel' }, [el('div', { class: 'toolbar' }, csvButton('the ARR bridge', 'arr-bridge-' + p.to + '.csv', csv)), box]),
@@ -365,8 +378,10 @@
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: steps.map((st) => st.label), axisLabel: { interval: 0, rotate: window.innerWidth < 600 ? 45 : 0 } },
       yAxis: { type: 'value', axisLabel: { formatter: (v) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) } },
+      legend: { show: corrected, top: 0, data: ['As known now'] },
       series: [
         { type: 'bar', stack: 'bridge', silent: true, itemStyle: { color: 'transparent' }, data: bases },
+        { type: 'scatter', name: 'As known now', symbol: 'diamond', symbolSize: 12, itemStyle: { color: '#111' }, data: corrected ? steps.map((st) => (st.total ? st.now : null)) : [] },
         { type: 'bar', stack: 'bridge', data: bars, label: { show: window.innerWidth >= 600, position: 'top', formatter: (item) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(steps[item.dataIndex].value) } },
       ],
     }) };
@@ -531,8 +546,106 @@
     }) };
   }
 
-  const PAGES = { overview, trend, bridge, retention, churn, customer };
-  const TITLES = { overview: 'Overview', trend: 'ARR trend', bridge: 'ARR bridge', retention: 'Retention', churn: 'Churn', customer: 'Customer' };
+  async function cost(route, knownAt) {
+    const p = periods(route.asOf, route.period);
+    const answer = await api('metrics/cost-of-retention', { from: p.from, to: p.to, knownAt, segment: route.segment });
+    const currency = answer.currency;
+    const categories = Object.entries(answer.byCategory).map(([category, amount]) => ({ category, amount })).sort((a, b) => b.amount - a.amount);
+    const box = chartBox('Retention spend by category from ' + p.from + ' to ' + p.to + ': ' + categories.map((c) => c.category + ' ' + money(c.amount, currency)).join(', '));
+    const card = (key, label, value, text) => el('li', { class: 'card', 'data-figure': key, 'data-value': value === null ? '' : String(value) }, [el('h2', { text: label }), el('p', { class: 'value', text })]);
+    const columns = [
+      { label: 'Category', value: (c) => c.category, rowHeader: true },
+      { label: 'Spend', num: true, value: (c) => money(c.amount, currency), attrs: (c) => ({ 'data-field': c.category, 'data-value': c.amount }) },
+      { label: 'Share', num: true, value: (c) => percent(answer.totalCost === 0 ? null : c.amount / answer.totalCost) },
+    ];
+    const csv = () => [['category', 'amount', 'from', 'to', 'currency']].concat(categories.map((c) => [c.category, c.amount, p.from, p.to, currency]));
+    const nodes = [
+      ...heading('Cost of retention', scope(route) + ': retention spend dated from ' + p.from + ' to ' + p.to + ', and what it cost per customer kept through the ' + route.period + '.'),
+      el('ul', { class: 'cards' }, [
+        card('totalCost', 'Retention spend', answer.totalCost, money(answer.totalCost, currency)),
+        card('retainedCustomers', 'Customers retained', answer.retainedCustomers, count(answer.retainedCustomers)),
+        card('costOfRetention', 'Cost per retained customer', answer.costOfRetention, money(answer.costOfRetention, currency)),
+      ]),
+      answer.notes.length ? el('p', { class: 'note', text: answer.notes.join(' ') }) : null,
+      el('div', { class: 'panel' }, [el('div', { class: 'toolbar' }, csvButton('the retention spend by category', 'cost-of-retention-' + p.to + '.csv', csv)), box]),
+      table('Retention spend by category, ' + p.from + ' to ' + p.to, columns, categories),
+    ];
+    return { nodes, after: () => drawChart(box, {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => money(v, currency) },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', axisLabel: { formatter: (v) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) } },
+      yAxis: { type: 'category', data: categories.map((c) => c.category), inverse: true },
+      series: [{ name: 'Spend', type: 'bar', data: categories.map((c) => c.amount), itemStyle: { color: '#3a5a80' } }],
+    }) };
+  }
+
+  // The twelve months that end with the as-of date's month (the last one only once it has ended), oldest first.
+  function monthsTo(asOf) {
+    const last = monthEnd(asOf) === asOf ? asOf : addDays(asOf.slice(0, 8) + '01', -1);
+    const months = [last.slice(0, 7)];
+    while (months.length < 12) { months.unshift(addDays(months[0] + '-01', -1).slice(0, 7)); }
+    return months;
+  }
+
+  async function closes(route, knownAt) {
+    const months = monthsTo(route.asOf);
+    const views = await Promise.all(months.map((month) => api('periods/' + month, { knownAt })));
+    const currency = views[0].currency;
+    const closed = views.filter((v) => v.reported !== null);
+    const restated = closed.filter((v) => v.differences.length > 0);
+    const box = chartBox('Closing ARR of each month as reported at its close and as known at ' + knownAt + ': ' +
+      views.map((v) => v.period + ' ' + (v.reported ? 'reported ' + money(v.reported.closingArr, currency) + ', ' : '') + 'now ' + money(v.current.closingArr, currency)).join('; '));
+    const status = (v) => v.status === 'closed' ? 'Closed' : v.status === 'reopened' ? 'Reopened' : 'Open';
+    const columns = [
+      { label: 'Month', value: (v) => v.period, rowHeader: true },
+      { label: 'Status', value: status, attrs: (v) => ({ 'data-field': 'status', 'data-value': v.status }) },
+      { label: 'Closed at', value: (v) => v.closedAt || '' },
+      { label: 'Closed by', value: (v) => v.closedBy || '' },
+      { label: 'Closing ARR reported', num: true, value: (v) => v.reported ? money(v.reported.closingArr, currency) : '—', attrs: (v) => ({ 'data-field': 'reportedClosingArr', 'data-value': v.reported ? v.reported.closingArr : '' }) },
+      { label: 'Closing ARR as known', num: true, value: (v) => money(v.current.closingArr, currency), attrs: (v) => ({ 'data-field': 'currentClosingArr', 'data-value': v.current.closingArr }) },
+      { label: 'Figures restated', num: true, value: (v) => v.reported ? count(v.differences.length) : '—', attrs: (v) => ({ 'data-field': 'differences', 'data-value': v.reported ? v.differences.length : '' }) },
+    ];
+    const show = (figure, value) => value === null ? '—' : /Rate|Retention$/.test(figure) ? percent(value) : figure === 'activeCustomers' ? count(value) : money(value, currency);
+    const differenceColumns = [
+      { label: 'Month', value: (d) => d.period, rowHeader: true },
+      { label: 'Figure', value: (d) => d.figure },
+      { label: 'Reported', num: true, value: (d) => show(d.figure, d.reported), attrs: (d) => ({ 'data-value': d.reported === null ? '' : d.reported }) },
+      { label: 'As known', num: true, value: (d) => show(d.figure, d.current), attrs: (d) => ({ 'data-field': 'restated', 'data-value': d.current === null ? '' : d.current }) },
+      { label: 'Caused by events', value: (d) => d.eventIds.join(', ') },
+    ];
+    const differences = restated.flatMap((v) => v.differences.map((d) => Object.assign({ period: v.period }, d)));
+    const csv = () => [['period', 'status', 'closedAt', 'closedBy', 'knownAt', 'figure', 'reported', 'current', 'eventIds', 'currency']]
+      .concat(views.flatMap((v) => Object.keys(v.current).map((figure) => {
+        const difference = v.differences.find((d) => d.figure === figure);
+        return [v.period, v.status, v.closedAt, v.closedBy, v.knownAt, figure, v.reported ? v.reported[figure] : null, v.current[figure], difference ? difference.eventIds.join(' ') : '', currency];
+      })));
+    const nodes = [
+      ...heading('Closed periods', 'The twelve months to ' + months[11] + ', whole book: each month as reported when it was closed and as known at ' + knownAt +
+        (route.knownAt ? '' : ' (now)') + '. A difference is a restatement, caused by the events named.'),
+      el('ul', { class: 'cards' }, [
+        el('li', { class: 'card', 'data-figure': 'closedMonths', 'data-value': closed.length }, [el('h2', { text: 'Months closed' }), el('p', { class: 'value', text: count(closed.length) })]),
+        el('li', { class: 'card', 'data-figure': 'restatedMonths', 'data-value': restated.length }, [el('h2', { text: 'Months restated since their close' }), el('p', { class: 'value', text: count(restated.length) })]),
+      ]),
+      el('div', { class: 'panel' }, [el('div', { class: 'toolbar' }, csvButton('the closed periods', 'periods-' + months[11] + '.csv', csv)), box]),
+      table('Months, as reported and as known', columns, views),
+      el('h2', { text: 'Restated figures' }),
+      differences.length ? table('Figures that changed after their month was closed', differenceColumns, differences) : el('p', { text: 'No figure of a closed month has changed since its close.' }),
+    ];
+    return { nodes, after: () => drawChart(box, {
+      tooltip: { trigger: 'axis', valueFormatter: (v) => v === null || v === undefined ? '—' : money(v, currency) },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: months },
+      yAxis: { type: 'value', axisLabel: { formatter: (v) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) } },
+      series: [
+        { name: 'As reported at close', type: 'bar', itemStyle: { color: '#3a5a80' }, data: views.map((v) => v.reported ? v.reported.closingArr : null) },
+        { name: 'As known ' + (route.knownAt ? 'at ' + knownAt : 'now'), type: 'line', lineStyle: { type: 'dashed', color: '#b8412f' }, itemStyle: { color: '#b8412f' }, data: views.map((v) => v.current.closingArr) },
+      ],
+    }) };
+  }
+
+  const PAGES = { overview, trend, bridge, retention, cost, churn, closes, customer };
+  const TITLES = { overview: 'Overview', trend: 'ARR trend', bridge: 'ARR bridge', retention: 'Retention', cost: 'Cost of retention', churn: 'Churn', closes: 'Closed periods', customer: 'Customer' };
 
   // ---- the "as known at" choices: the latest recorded instants, newest first ----
   async function loadInstants() {
