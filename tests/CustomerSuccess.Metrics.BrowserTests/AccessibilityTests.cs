@@ -13,6 +13,7 @@ public sealed class AccessibilityTests(DashboardHost host)
         { "retention", "retention?asOf=2025-12-31&period=year" },
         { "cost", "cost?asOf=2025-12-31&period=year" },
         { "churn", "churn?asOf=2025-12-31&period=year" },
+        { "movements", "movements?asOf=2025-12-31&period=year" },
         { "closes", "closes?asOf=2025-12-31&period=year" },
         { "customer", $"customer/{DashboardHost.LateCustomer}?asOf=2025-12-31&period=year" },
     };

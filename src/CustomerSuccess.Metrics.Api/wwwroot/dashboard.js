@@ -10,6 +10,7 @@
   const PERIOD_MONTHS = { month: 1, quarter: 3, year: 12 };
   const INTERVALS = ['week', 'month', 'quarter', 'year'];
   const PAGE_SIZES = [10, 20, 50, 100];
+  const MOVEMENT_KINDS = ['new', 'reactivation', 'expansion', 'contraction', 'churn'];
   const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
   const KEY_ITEM = 'csm.apiKey';
@@ -98,6 +99,7 @@
       desc: params.get('desc') === 'true',
       pageNumber: Math.max(1, Number(params.get('page')) || 1),
       size: PAGE_SIZES.includes(Number(params.get('size'))) ? Number(params.get('size')) : 20,
+      kind: MOVEMENT_KINDS.includes(params.get('kind')) ? params.get('kind') : '',
     };
   }
   function routeHash(route, changes) {
@@ -111,6 +113,11 @@
       params.set('interval', next.interval);
       if (next.stacked) { params.set('stacked', 'true'); }
       if (next.from) { params.set('from', next.from); }
+    }
+    if (next.page === 'movements') {
+      if (next.kind) { params.set('kind', next.kind); }
+      if (next.pageNumber > 1) { params.set('page', String(next.pageNumber)); }
+      if (next.size !== 20) { params.set('size', String(next.size)); }
     }
     if (next.page === 'churn') {
       params.set('sort', next.sort);
@@ -230,6 +237,10 @@
   async function overview(route, knownAt) {
     const p = periods(route.asOf, route.period);
     const common = { knownAt, segment: route.segment };
+    // Green zone: ARR rose in each of the last three months, at the end of each month and on the as-of date.
+    const zoneFrom = addDays(addMonths(route.asOf, -3).slice(0, 8) + '01', 0);
+    const zones = await Promise.all([''].concat(SEGMENTS).map((segment) =>
+      api('arr/series', { from: zoneFrom, to: route.asOf, interval: 'month', knownAt, segment }).then((series) => ({ segment, points: series.entries }))));
     const [arr, previousArr, retention, previousRetention, cost, previousCost] = await Promise.all([
       api('arr', Object.assign({ asOf: p.to }, common)),
       api('arr', Object.assign({ asOf: p.previousTo }, common)),
@@ -266,10 +277,24 @@
     ])));
     const rows = () => [['figure', 'from', 'to', 'value', 'previousFrom', 'previousTo', 'previousValue', 'currency']]
       .concat(figures.map((f) => [f.key, p.from, p.to, f.now, p.previousFrom, p.previousTo, f.before, currency]));
+    const green = (zone) => zone.points.length === 4 && zone.points.every((point, i) => i === 0 || point.arr > zone.points[i - 1].arr);
+    const zoneColumns = [
+      { label: 'Segment', value: (z) => z.segment ? segmentName(z.segment) : 'Whole book', rowHeader: true },
+      { label: 'ARR ' + zoneFrom.slice(0, 7) + ' end', num: true, value: (z) => money(z.points[0] ? z.points[0].arr : null, currency) },
+      { label: 'ARR on ' + route.asOf, num: true, value: (z) => money(z.points.length ? z.points[z.points.length - 1].arr : null, currency) },
+      { label: 'Last three months', value: (z) => green(z) ? 'Green zone: up every month' : 'Not up every month',
+        attrs: (z) => ({ 'data-zone': z.segment || 'book', 'data-value': green(z) ? 1 : 0, class: green(z) ? 'up' : null }) },
+    ];
+    const zoneCsv = () => [['segment', 'date', 'arr', 'greenZone', 'currency']]
+      .concat(zones.flatMap((z) => z.points.map((point) => [z.segment || 'book', point.date, point.arr, green(z), currency])));
     return [
       ...heading('Overview', scope(route) + ': the ' + route.period + ' ' + p.from + ' to ' + p.to + ' against ' + p.previousFrom + ' to ' + p.previousTo + '. ARR, MRR and customers at each period\'s last day.'),
       cards,
       el('div', { class: 'toolbar' }, csvButton('the overview figures', 'overview-' + p.to + '.csv', rows)),
+      el('h2', { text: 'Green zone' }),
+      el('p', { class: 'subtitle', text: 'A segment is in the green zone when its ARR rose in each of the last three months: at the end of each month from ' + zoneFrom.slice(0, 7) + ' and on ' + route.asOf + '.' }),
+      el('div', { class: 'toolbar' }, csvButton('the green zone', 'green-zone-' + route.asOf + '.csv', zoneCsv)),
+      table('ARR over the last three months, by segment', zoneColumns, zones),
     ];
   }
 
@@ -460,14 +485,71 @@
     ]);
     const csv = () => [['kind', 'customerId', 'contractId', 'churnDate', 'segment', 'arrLost', 'currency', 'reason', 'reactivatedOn']]
       .concat(entries.map((e) => [e.kind, e.customerId, e.contractId, e.churnDate, e.segment, e.arrLost, currency, e.reason, e.reactivatedOn]));
-    return [
+    const largest = entries.slice().sort((a, b) => b.arrLost - a.arrLost || a.order - b.order).slice(0, 10);
+    const box = chartBox('The ' + largest.length + ' largest losses from ' + p.from + ' to ' + p.to + ': ' +
+      largest.map((e) => e.customerId + ' ' + money(e.arrLost, currency)).join(', ') + '. Each bar leads to its customer.', Math.max(160, 36 * largest.length + 40));
+    const nodes = [
       ...heading('Churn', scope(route) + ': every customer lost and every contract ended from ' + p.from + ' to ' + p.to + '.'),
       el('ul', { class: 'cards' }, [
         el('li', { class: 'card', 'data-figure': 'totalArrLost', 'data-value': answer.totalArrLost }, [el('h2', { text: 'ARR lost with customers' }), el('p', { class: 'value', text: money(answer.totalArrLost, currency) })]),
         el('li', { class: 'card', 'data-figure': 'contractArrLost', 'data-value': answer.contractArrLost }, [el('h2', { text: 'ARR lost with contracts of staying customers' }), el('p', { class: 'value', text: money(answer.contractArrLost, currency) })]),
       ]),
       el('div', { class: 'toolbar' }, csvButton('the churn table', 'churn-' + p.from + '-' + p.to + '.csv', csv)),
+      largest.length ? el('div', { class: 'panel' }, [el('h2', { text: 'Largest losses' }), box]) : null,
       table('Churn from ' + p.from + ' to ' + p.to + ', sorted by ' + columns.find((c) => c.key === sortKey).label.toLowerCase(), columns, shown, { header }),
+      pager,
+    ];
+    return { nodes, after: () => {
+      if (!largest.length) { return; }
+      const chart = drawChart(box, {
+        tooltip: { trigger: 'item', formatter: (item) => largest[item.dataIndex].customerId + ': ' + money(largest[item.dataIndex].arrLost, currency) + ' lost on ' + largest[item.dataIndex].churnDate },
+        grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+        xAxis: { type: 'value', axisLabel: { formatter: (v) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) } },
+        yAxis: { type: 'category', inverse: true, data: largest.map((e) => e.customerId + (e.kind === 'contract' ? ' (' + e.contractId + ')' : '')) },
+        series: [{ name: 'ARR lost', type: 'bar', cursor: 'pointer', data: largest.map((e) => ({ value: e.arrLost, itemStyle: { color: e.kind === 'logo' ? '#b8412f' : '#d98b3a' } })) }],
+      });
+      chart.on('click', (item) => { location.hash = routeHash(route, { page: 'customer', id: largest[item.dataIndex].customerId }); });
+      box.dataset.bars = JSON.stringify(largest.map((e) => e.customerId));
+    } };
+  }
+
+  async function movements(route, knownAt) {
+    const p = periods(route.asOf, route.period);
+    const offset = (route.pageNumber - 1) * route.size;
+    const answer = await api('audit/movements', { from: p.from, to: p.to, knownAt, segment: route.segment, kind: route.kind, limit: route.size, offset });
+    const pages = Math.max(1, Math.ceil(answer.total / route.size));
+    const currency = (await api('arr', { asOf: p.to, knownAt })).currency;
+    const link = (m) => el('a', { href: routeHash(route, { page: 'customer', id: m.customerId }), text: m.customerId });
+    const columns = [
+      { label: 'Date', value: (m) => m.date, rowHeader: true },
+      { label: 'Customer', cell: link },
+      { label: 'Movement', value: (m) => m.kind, attrs: (m) => ({ 'data-field': 'kind', 'data-value': null, 'data-kind': m.kind }) },
+      { label: 'Segment', value: (m) => segmentName(m.segment) },
+      { label: 'ARR', num: true, value: (m) => money(m.amount, currency), attrs: (m) => ({ 'data-value': m.amount }) },
+      { label: 'Events', value: (m) => m.eventIds.join(', ') },
+      { label: 'Believed since', value: (m) => m.recordedAt },
+    ];
+    const kindField = el('div', { class: 'field' }, [
+      el('label', { for: 'm-kind', text: 'Movement' }),
+      el('select', { id: 'm-kind', onchange: (e) => go({ kind: e.target.value, pageNumber: 1 }) },
+        [el('option', { value: '', selected: !route.kind, text: 'Every bridge movement' })].concat(MOVEMENT_KINDS.map((k) => el('option', { value: k, selected: k === route.kind, text: k })))),
+    ]);
+    const pager = el('div', { class: 'pager' }, [
+      el('button', { type: 'button', class: 'secondary', disabled: route.pageNumber <= 1, onclick: () => go({ pageNumber: route.pageNumber - 1 }), text: 'Previous page' }),
+      el('span', { 'data-pager': '', text: 'Page ' + Math.min(route.pageNumber, pages) + ' of ' + pages + ' (' + answer.total + ' movements)' }),
+      el('button', { type: 'button', class: 'secondary', disabled: route.pageNumber >= pages, onclick: () => go({ pageNumber: route.pageNumber + 1 }), text: 'Next page' }),
+      el('div', { class: 'field' }, [
+        el('label', { for: 'm-size', text: 'Rows per page' }),
+        el('select', { id: 'm-size', onchange: (e) => go({ size: Number(e.target.value), pageNumber: 1 }) },
+          PAGE_SIZES.map((n) => el('option', { value: n, selected: n === route.size, text: String(n) }))),
+      ]),
+    ]);
+    const csv = () => [['date', 'customerId', 'kind', 'segment', 'amount', 'currency', 'eventIds', 'recordedAt']]
+      .concat(answer.movements.map((m) => [m.date, m.customerId, m.kind, m.segment, m.amount, currency, m.eventIds.join(' '), m.recordedAt]));
+    return [
+      ...heading('Movements', scope(route) + ': every movement behind the bridge from ' + p.from + ' to ' + p.to + ', with the events that caused it, a page at a time.'),
+      el('div', { class: 'toolbar' }, [kindField, csvButton('this page of movements', 'movements-' + p.from + '-' + p.to + '-page-' + route.pageNumber + '.csv', csv)]),
+      table('Movements from ' + p.from + ' to ' + p.to + ' by date', columns, answer.movements),
       pager,
     ];
   }
@@ -644,8 +726,11 @@
     }) };
   }
 
-  const PAGES = { overview, trend, bridge, retention, cost, churn, closes, customer };
-  const TITLES = { overview: 'Overview', trend: 'ARR trend', bridge: 'ARR bridge', retention: 'Retention', cost: 'Cost of retention', churn: 'Churn', closes: 'Closed periods', customer: 'Customer' };
+  const PAGES = { overview, trend, bridge, retention, cost, churn, movements, closes, customer };
+  const TITLES = {
+    overview: 'Overview', trend: 'ARR trend', bridge: 'ARR bridge', retention: 'Retention', cost: 'Cost of retention', churn: 'Churn',
+    movements: 'Movements', closes: 'Closed periods', customer: 'Customer',
+  };
 
   // ---- the "as known at" choices: the latest recorded instants, newest first ----
   async function loadInstants() {
