@@ -50,6 +50,26 @@ public sealed class ChartPageTests(DashboardHost host)
     }
 
     [Fact]
+    public async Task The_bridge_of_a_year_is_also_given_month_by_month_as_the_api_splits_it()
+    {
+        await using var dashboard = await Dashboard.OpenAsync(host);
+        await dashboard.GoAsync("bridge?asOf=2025-12-31&period=year");
+        var knownAt = await dashboard.AnsweredAtAsync();
+        var entries = (await host.GetAsync($"/api/v1/metrics/bridge?from=2025-01-01&to=2025-12-31&interval=month&knownAt={Uri.EscapeDataString(knownAt)}"))
+            .GetProperty("entries").EnumerateArray().ToArray();
+        Assert.Equal(12, entries.Length);
+        foreach (var entry in entries)
+        {
+            var month = entry.GetProperty("from").GetString()![..7];
+            foreach (var field in (string[])["openingArr", "newArr", "expansionArr", "contractionArr", "churnArr", "closingArr"])
+            {
+                Assert.Equal(entry.GetProperty(field).GetDecimal(),
+                    await dashboard.ValueAsync(dashboard.Page.Locator($"td[data-month='{month}'][data-month-field={field}]")));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Retention_shows_twelve_rolling_windows_each_as_the_api_answers_its_month_end()
     {
         await using var dashboard = await Dashboard.OpenAsync(host);

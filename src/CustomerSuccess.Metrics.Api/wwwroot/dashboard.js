@@ -356,7 +356,7 @@
 
   async function bridge(route, knownAt) {
     const p = periods(route.asOf, route.period);
-    const answer = await api('metrics/bridge', { from: p.from, to: p.to, knownAt, segment: route.segment });
+    const answer = await api('metrics/bridge', { from: p.from, to: p.to, knownAt, segment: route.segment, interval: route.period === 'month' ? '' : 'month' });
     const nowAnswer = route.knownAt ? await api('metrics/bridge', { from: p.from, to: p.to, segment: route.segment }) : null;
     const s = answer.summary;
     const currency = answer.currency;
@@ -391,12 +391,21 @@
       { label: 'Step', value: (r) => r.label, rowHeader: true },
       { label: corrected ? 'ARR as known at ' + knownAt : 'ARR', num: true, value: (r) => money(r.value, currency), attrs: (r) => ({ 'data-field': r.key, 'data-value': r.value }) },
     ].concat(corrected ? [{ label: 'ARR as known now', num: true, value: (r) => money(r.now, currency) + (r.now !== r.value ? ' (corrected)' : ''), attrs: (r) => ({ 'data-field': r.key + 'Now', 'data-value': r.now }) }] : []);
+    const monthFields = ['openingArr', 'newArr', 'reactivationArr', 'expansionArr', 'contractionArr', 'churnArr', 'closingArr'];
+    const monthColumns = [{ label: 'Month', value: (e) => e.from.slice(0, 7), rowHeader: true }].concat(monthFields.map((field) => ({
+      label: steps.find((st) => st.key === field).label, num: true, value: (e) => money(e[field], currency), attrs: (e) => ({ 'data-month': e.from.slice(0, 7), 'data-month-field': field, 'data-value': e[field] }),
+    })));
+    const monthsCsv = () => [['from', 'to'].concat(monthFields).concat(['currency'])]
+      .concat(answer.entries.map((e) => [e.from, e.to].concat(monthFields.map((field) => e[field])).concat([currency])));
     const csv = () => [['step', 'field', 'arr', 'from', 'to'].concat(corrected ? ['arrKnownNow'] : []).concat(['currency'])]
       .concat(steps.map((st) => [st.label, st.key, st.value, p.from, p.to].concat(corrected ? [st.now] : []).concat([currency])));
     const nodes = [
       ...heading('ARR bridge', scope(route) + ': from ' + p.from + ' to ' + p.to + ' (the ' + route.period + ' ending on the as-of date).'),
       el('div', { class: 'panel' }, [el('div', { class: 'toolbar' }, csvButton('the ARR bridge', 'arr-bridge-' + p.to + '.csv', csv)), box]),
       table('ARR bridge, ' + p.from + ' to ' + p.to + ' (decreases negative)', columns, steps),
+      answer.entries.length > 1 ? el('h2', { text: 'Month by month' }) : null,
+      answer.entries.length > 1 ? el('div', { class: 'toolbar' }, csvButton('the bridge month by month', 'arr-bridge-months-' + p.to + '.csv', monthsCsv)) : null,
+      answer.entries.length > 1 ? table('ARR bridge of each month from ' + p.from + ' to ' + p.to, monthColumns, answer.entries) : null,
     ];
     return { nodes, after: () => drawChart(box, {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (items) => { const i = items[0].dataIndex; return steps[i].label + ': ' + money(steps[i].value, currency); } },
