@@ -33,7 +33,7 @@ public class ApiSurfaceTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(28, routes.Count);
+        Assert.Equal(29, routes.Count);
         foreach (var route in routes)
         {
             var path = "/" + route.RoutePattern.RawText!.TrimStart('/');
@@ -65,6 +65,7 @@ public class ApiSurfaceTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
     [InlineData("/api/v1/customers", "/api/v1/customers?asOf=2024-12-31")]
     [InlineData("/api/v1/knowledge", "/api/v1/knowledge")]
     [InlineData("/api/v1/metrics/ltv", "/api/v1/metrics/ltv?asOf=2024-12-31")]
+    [InlineData("/api/v1/books/{csm}", "/api/v1/books/dana?asOf=2024-12-31")]
     [InlineData("/api/v1/renewals", "/api/v1/renewals?from=2024-01-01&to=2024-12-31")]
     [InlineData("/api/v1/audit/events", "/api/v1/audit/events")]
     [InlineData("/api/v1/periods/{period}", "/api/v1/periods/2024-03")]
