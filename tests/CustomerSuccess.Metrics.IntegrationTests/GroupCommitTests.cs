@@ -6,6 +6,7 @@ using CustomerSuccess.Metrics.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Text;
+using Npgsql;
 using static CustomerSuccess.Metrics.IntegrationTests.Events;
 
 namespace CustomerSuccess.Metrics.IntegrationTests;
@@ -62,6 +63,43 @@ public class GroupCommitTests(MetricsApp app) : IClassFixture<MetricsApp>
         (await app.GetAsync("/api/v1/customers/grp-b")).ShouldBe(HttpStatusCode.NotFound);
         Assert.Equal(12_000m, await ArrOf("grp-c"));
         (await app.GetAsync($"/api/v1/customers/grp-c?knownAt={InstantPattern.ExtendedIso.Format(second)}")).ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task batches_committed_together_are_numbered_by_the_store_in_recorded_order()
+    {
+        var recorder = app.Services.GetRequiredService<RecordEvents>();
+        (await app.PostEventsAsync(Signed("seq-0", "seq-old", "seq-old-c1", "2024-01-15", 1_000))).ShouldBe(HttpStatusCode.OK);
+
+        // A new customer, then one already stored, then the new one again: the store numbers a commit's events
+        // customer by customer, which would put the third batch's event before the second's.
+        var outcomes = await recorder.HandleAllAsync(
+        [
+            Parse(Signed("seq-1", "seq-new", "seq-new-c1", "2024-01-15", 2_000)),
+            Parse(Upsold("seq-2", "seq-old", "seq-old-c1", "2024-02-01", 100)),
+            Parse(Batch(Upsold("seq-3", "seq-new", "seq-new-c1", "2024-02-01", 200), Signed("seq-4", "seq-other", "seq-other-c1", "2024-01-15", 300))),
+            Parse(Upsold("seq-5", "seq-other", "seq-other-c1", "2024-02-01", 400)),
+        ], Sender.Bus, CancellationToken.None);
+
+        var recordedAt = outcomes.Select(o => o.RecordedAt!.Value).ToList();
+        Assert.Equal(recordedAt.Order(), recordedAt);
+        Assert.Equal(recordedAt.Count, recordedAt.Distinct().Count());
+
+        var stored = new List<(string EventId, Instant At)>();
+        await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                $"select data ->> 'eventId', timestamp from {app.Schema}.mt_events where data ->> 'eventId' like 'seq-%' order by seq_id", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                stored.Add((reader.GetString(0), Instant.FromDateTimeUtc(reader.GetDateTime(1))));
+            }
+        }
+
+        Assert.Equal(["seq-0", "seq-1", "seq-2", "seq-3", "seq-4", "seq-5"], stored.Select(s => s.EventId));
+        Assert.Equal(recordedAt, stored.Skip(1).Select(s => s.At).Distinct());
     }
 
     [Fact]

@@ -49,6 +49,8 @@ public sealed record Sender(string? PublishedBy, string Via)
 /// Batches arriving while a commit is in flight wait and are then committed together, in arrival order, in one
 /// transaction (group commit): each is still decided on its own, answered with its own outcome and recorded at an
 /// instant of its own, strictly after the one before it, so many small writers do not queue one transaction each.
+/// The store numbers a transaction's events stream by stream; a batch whose events would be numbered before those of
+/// an earlier batch waits for the next transaction, so recorded instants rise with the store's sequence.
 /// </para>
 /// </summary>
 public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, RecordingClock recordingClock)
@@ -113,8 +115,25 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         return outcomes;
     }
 
-    /// <summary>Records several batches in one transaction, in order, each atomically; one outcome per batch.</summary>
+    /// <summary>Records several batches in order, each atomically, in as few transactions as recorded order allows; one outcome per batch.</summary>
     private async Task<IReadOnlyList<RecordOutcome>> CommitAllAsync(
+        IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, IReadOnlyList<Sender> senders, CancellationToken cancellation)
+    {
+        var outcomes = new List<RecordOutcome>(batches.Count);
+        while (outcomes.Count < batches.Count)
+        {
+            var done = outcomes.Count;
+            outcomes.AddRange(await CommitFirstAsync([.. batches.Skip(done)], [.. senders.Skip(done)], cancellation).ConfigureAwait(false));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Records the first of the batches, and as many after it as keep recorded order, in one transaction, each
+    /// atomically; one outcome for each batch committed.
+    /// </summary>
+    private async Task<IReadOnlyList<RecordOutcome>> CommitFirstAsync(
         IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, IReadOnlyList<Sender> senders, CancellationToken cancellation)
     {
         for (var attempt = 1; ; attempt++)
@@ -122,7 +141,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             try
             {
                 var outcomes = await TryRecordAsync(batches, senders, cancellation).ConfigureAwait(false);
-                for (var i = 0; i < batches.Count; i++)
+                for (var i = 0; i < outcomes.Count; i++)
                 {
                     Count(batches[i], outcomes[i]);
                 }
@@ -186,26 +205,36 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
 
     private async Task CommitAsync(List<Waiting> group)
     {
-        try
+        while (group.Count > 0)
         {
-            var outcomes = await CommitAllAsync([.. group.Select(w => w.Events)], [.. group.Select(w => w.Sender)], CancellationToken.None)
-                .ConfigureAwait(false);
-            for (var i = 0; i < group.Count; i++)
+            IReadOnlyList<RecordOutcome> outcomes;
+            try
+            {
+                outcomes = await CommitFirstAsync([.. group.Select(w => w.Events)], [.. group.Select(w => w.Sender)], CancellationToken.None)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception) when (group.Count > 1)
+            {
+                // Whatever failed the whole commit, no batch may fail for another's sake: each is tried again alone.
+                foreach (var waiting in group)
+                {
+                    await CommitAsync([waiting]).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (Exception e)
+            {
+                group[0].Outcome.TrySetException(e);
+                return;
+            }
+
+            for (var i = 0; i < outcomes.Count; i++)
             {
                 group[i].Outcome.TrySetResult(outcomes[i]);
             }
-        }
-        catch (Exception) when (group.Count > 1)
-        {
-            // Whatever failed the whole commit, no batch may fail for another's sake: each is tried again alone.
-            foreach (var waiting in group)
-            {
-                await CommitAsync([waiting]).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e)
-        {
-            group[0].Outcome.TrySetException(e);
+
+            group = group[outcomes.Count..];
         }
     }
 
@@ -274,8 +303,9 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
     }
 
     /// <summary>
-    /// Decides every batch not yet refused, in order. Null when one is refused: its refusal is noted and the rest
-    /// must be decided again without it.
+    /// Decides every batch not yet refused, in order, up to the first that would break recorded order, which waits for
+    /// the next transaction with every batch after it; the results cover the batches before it. Null when one is
+    /// refused: its refusal is noted and the rest must be decided again without it.
     /// </summary>
     private async Task<(Batch, List<RecordedEvent>?[])?> DecideAsync(
         IDocumentSession session, IReadOnlyList<IReadOnlyList<IPublishedEvent>> batches, IReadOnlyList<Sender> senders, Refusal?[] refusals,
@@ -286,6 +316,11 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         var results = new List<RecordedEvent>?[batches.Count];
         foreach (var i in live)
         {
+            if (!batch.KeepsRecordedOrder(batches[i]))
+            {
+                return (batch, results[..i]);
+            }
+
             var stamp = RecordingClock.Later(first, i);
             var recorded = new List<RecordedEvent>(batches[i].Count);
             foreach (var e in batches[i])
@@ -321,6 +356,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         private readonly Dictionary<string, EventReceipt> _receipts = receipts;
         private readonly Dictionary<string, WorkingCustomer> _customers = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<(IPublishedEvent Event, Instant Stamp, Sender Sender)>> _pending = new(StringComparer.Ordinal);
+        private readonly List<string> _pendingOrder = [];
         private readonly HashSet<int> _appendingBatches = [];
         private long _nextSequence = long.MaxValue / 2;
 
@@ -395,6 +431,21 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             return needing;
         }
 
+        /// <summary>
+        /// Whether the batch's new events would be numbered after every event pending before it. The store numbers a
+        /// commit's events stream by stream, in the order the streams were first appended to, so they would unless the
+        /// batch adds to a pending stream other than the last one begun.
+        /// </summary>
+        public bool KeepsRecordedOrder(IEnumerable<IPublishedEvent> events) =>
+            events.Where(e => !_receipts.ContainsKey(e.EventId))
+                .Select(e => e switch
+                {
+                    IContractEvent c => c.CustomerId,
+                    EventVoided v => _receipts.GetValueOrDefault(v.VoidedEventId)?.StreamKey,
+                    _ => StreamKeys.RetentionCosts,
+                })
+                .All(streamKey => streamKey is null || !_pending.ContainsKey(streamKey) || streamKey == _pendingOrder[^1]);
+
         /// <summary>Whether the batch at this position in the commit has anything new to append.</summary>
         public bool Appended(int batchIndex) => _appendingBatches.Contains(batchIndex);
 
@@ -450,22 +501,26 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             if (!_pending.TryGetValue(streamKey, out var list))
             {
                 _pending[streamKey] = list = [];
+                _pendingOrder.Add(streamKey);
             }
 
             return list;
         }
 
-        /// <summary>Queues every new event with its batch's recorded instant; false when there is nothing new.</summary>
+        /// <summary>
+        /// Queues every new event with its batch's recorded instant, stream by stream in the order the streams were
+        /// begun; false when there is nothing new. A new customer's stream is appended to, not started: the store
+        /// numbers the events of the streams it starts after all those it appends to.
+        /// </summary>
         public bool AppendPending()
         {
-            foreach (var (streamKey, pending) in _pending)
+            foreach (var streamKey in _pendingOrder)
             {
+                var pending = _pending[streamKey];
                 var events = pending.Select(p => p.Event).ToArray();
                 var action = streamKey == StreamKeys.RetentionCosts
                     ? session.Events.Append(streamKey, events)
-                    : _customers[streamKey].StoredVersion == 0
-                        ? session.Events.StartStream(streamKey, events)
-                        : session.Events.Append(streamKey, _customers[streamKey].StoredVersion + events.Length, events);
+                    : session.Events.Append(streamKey, _customers[streamKey].StoredVersion + events.Length, events);
 
                 foreach (var (e, (_, stamp, sender)) in action.Events.Zip(pending))
                 {
