@@ -4,6 +4,7 @@ using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Periods;
 using CustomerSuccess.Metrics.Recording;
 using Microsoft.AspNetCore.Mvc;
+using NodaTime;
 using NodaTime.Text;
 using Wolverine.Http;
 
@@ -41,14 +42,10 @@ public static class PeriodCloseEndpoints
         string period, [NotBody] FigureRequest request, HttpRequest http, PeriodBook periods, PeriodReport report, Restatements restatements,
         ReportingOptions reporting, RecordingClock recordingClock, CancellationToken cancellation)
     {
-        if (await RefuseBodyAsync(http, cancellation) is { } refused)
+        var (month, refused) = await ReadAsync(period, http, cancellation);
+        if (refused is not null)
         {
             return refused;
-        }
-
-        if (PeriodBook.Parse(period) is not { } month)
-        {
-            return PeriodProblems.InvalidPeriod();
         }
 
         CloseOutcome outcome;
@@ -63,21 +60,16 @@ public static class PeriodCloseEndpoints
         }
 
         var name = YearMonthPattern.Iso.Format(month);
-        switch (outcome)
+        return outcome switch
         {
-            case CloseOutcome.NotEnded:
-                return PeriodProblems.Conflict("The month has not ended", $"{name} has not ended yet (UTC); close it once it has.", name);
-            case CloseOutcome.ChangedSinceClose:
-                return PeriodProblems.Conflict(
-                    "The month was closed and its figures have changed since",
-                    $"{name} was closed at {InstantPattern.ExtendedIso.Format(state.LastClose!.RecordedAt)} and events recorded since have " +
-                    $"changed its figures: see the restatement at GET /api/v1/periods/{name}. To close it again with the figures as known " +
-                    $"now, reopen it first (POST /api/v1/periods/{name}/reopen).", name);
-        }
-
-        var knownAt = await recordingClock.SettleAsync(null, readsReadModels: true, cancellation);
-        var view = await PeriodResponse.BuildAsync(state, knownAt, report, restatements, reporting, cancellation);
-        return outcome == CloseOutcome.Closed ? Results.Created($"/api/v1/periods/{name}", view) : Results.Ok(view);
+            CloseOutcome.NotEnded => PeriodProblems.Conflict("The month has not ended", $"{name} has not ended yet (UTC); close it once it has.", name),
+            CloseOutcome.ChangedSinceClose => PeriodProblems.Conflict(
+                "The month was closed and its figures have changed since",
+                $"{name} was closed at {InstantPattern.ExtendedIso.Format(state.LastClose!.RecordedAt)} and events recorded since have " +
+                $"changed its figures: see the restatement at GET /api/v1/periods/{name}. To close it again with the figures as known " +
+                $"now, reopen it first (POST /api/v1/periods/{name}/reopen).", name),
+            _ => await AnswerAsync(state, outcome == CloseOutcome.Closed, report, restatements, reporting, recordingClock, cancellation),
+        };
     }
 
     [WolverinePost("/api/v1/periods/{period}/reopen")]
@@ -89,33 +81,57 @@ public static class PeriodCloseEndpoints
         string period, [NotBody] FigureRequest request, HttpRequest http, PeriodBook periods, PeriodReport report, Restatements restatements,
         ReportingOptions reporting, RecordingClock recordingClock, CancellationToken cancellation)
     {
-        if (await RefuseBodyAsync(http, cancellation) is { } refused)
+        var (month, refused) = await ReadAsync(period, http, cancellation);
+        if (refused is not null)
         {
             return refused;
         }
 
-        if (PeriodBook.Parse(period) is not { } month)
+        try
         {
-            return PeriodProblems.InvalidPeriod();
+            // Nothing is recorded while the answer could not be given.
+            await recordingClock.SettleAsync(null, readsReadModels: true, cancellation);
+        }
+        catch (ReadModelsOutdatedException e)
+        {
+            return Results.Problem(Problems.ReadModelsIncomplete(e.Message));
         }
 
         var (reopened, state) = await periods.ReopenAsync(month, CallerName(http), cancellation);
         var name = YearMonthPattern.Iso.Format(month);
-        if (!reopened)
+        return reopened
+            ? await AnswerAsync(state, created: false, report, restatements, reporting, recordingClock, cancellation)
+            : PeriodProblems.Conflict("The month is not closed", $"{name} is not closed, so there is nothing to reopen.", name);
+    }
+
+    /// <summary>The month asked about, or the problem with the request: neither takes a body, and one sent is refused rather than ignored.</summary>
+    private static async Task<(YearMonth Month, IResult? Problem)> ReadAsync(string period, HttpRequest http, CancellationToken cancellation)
+    {
+        if (await RequestBody.ReadAtMostAsync(http, 0, cancellation) is null)
         {
-            return PeriodProblems.Conflict("The month is not closed", $"{name} is not closed, so there is nothing to reopen.", name);
+            return (default, Problems.Invalid("body", "must be empty: closing and reopening a month take no body"));
         }
 
-        var knownAt = await recordingClock.SettleAsync(null, readsReadModels: true, cancellation);
-        return Results.Ok(await PeriodResponse.BuildAsync(state, knownAt, report, restatements, reporting, cancellation));
+        return PeriodBook.Parse(period) is { } month ? (month, null) : (default, PeriodProblems.InvalidPeriod());
+    }
+
+    /// <summary>The month's view as known now, after what was just recorded.</summary>
+    private static async Task<IResult> AnswerAsync(
+        PeriodState state, bool created, PeriodReport report, Restatements restatements, ReportingOptions reporting, RecordingClock recordingClock,
+        CancellationToken cancellation)
+    {
+        try
+        {
+            var knownAt = await recordingClock.SettleAsync(null, readsReadModels: true, cancellation);
+            var view = await PeriodResponse.BuildAsync(state, knownAt, report, restatements, reporting, cancellation);
+            return created ? Results.Created($"/api/v1/periods/{view.Period}", view) : Results.Ok(view);
+        }
+        catch (ReadModelsOutdatedException e)
+        {
+            return Results.Problem(Problems.ReadModelsIncomplete(e.Message));
+        }
     }
 
     private static string CallerName(HttpRequest http) =>
         http.HttpContext.Features.Get<Caller>()?.Name ?? throw new InvalidOperationException("Access control lets no request through without a key.");
-
-    /// <summary>Neither request takes a body: one sent is refused rather than ignored.</summary>
-    private static async Task<IResult?> RefuseBodyAsync(HttpRequest http, CancellationToken cancellation) =>
-        await RequestBody.ReadAtMostAsync(http, 0, cancellation) is null
-            ? Problems.Invalid("body", "must be empty: closing and reopening a month take no body")
-            : null;
 }
