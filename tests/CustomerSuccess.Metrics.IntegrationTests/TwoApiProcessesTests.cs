@@ -18,8 +18,8 @@ namespace CustomerSuccess.Metrics.IntegrationTests;
 public class TwoApiProcessesTests(ITestOutputHelper output)
 {
     private const int WritersPerProcess = 4;
-    private const int BatchesPerWriter = 16;
-    private const int SignsPerBatch = 12;
+    private const int BatchesPerWriter = 10;
+    private const int SignsPerBatch = 8;
     private const int SharedChangesPerBatch = 6;
     private const int SharedCustomers = 16;
 
