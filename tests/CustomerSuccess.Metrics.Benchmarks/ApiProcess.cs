@@ -17,6 +17,7 @@ internal sealed class ApiProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private long _earlierPeak;
 
     private ApiProcess(Process process, Uri address)
     {
@@ -122,11 +123,39 @@ internal sealed class ApiProcess : IAsyncDisposable
         return api;
     }
 
-    /// <summary>Peak resident set size of the API process so far (VmHWM, which /proc gives in KiB), in bytes.</summary>
-    public long PeakResidentBytes()
+    /// <summary>
+    /// Peak resident set size of the API process since it started (VmHWM, which /proc gives in KiB), in bytes, including
+    /// the peaks before each <see cref="StartNewPeak"/>.
+    /// </summary>
+    public long PeakResidentBytes() => Math.Max(_earlierPeak, Status("VmHWM:"));
+
+    /// <summary>Resident set size of the API process now (VmRSS), in bytes.</summary>
+    public long ResidentBytes() => Status("VmRSS:");
+
+    /// <summary>
+    /// Starts the kernel's peak (VmHWM) again from the resident set now, so that <see cref="PeakSinceStartBytes"/> gives the
+    /// peak of what follows as the kernel keeps it; the peak before is kept for <see cref="PeakResidentBytes"/>.
+    /// </summary>
+    public void StartNewPeak()
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        _earlierPeak = PeakResidentBytes();
+        File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+    }
+
+    /// <summary>Peak resident set size since the last <see cref="StartNewPeak"/>, in bytes.</summary>
+    public long PeakSinceStartBytes() => Status("VmHWM:");
+
+    /// <summary>CPU time the API process has used so far, user and system.</summary>
+    public TimeSpan ProcessorTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    private long Status(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 
     public string RecentOutput() => string.Join('\n', _output);

@@ -1,18 +1,17 @@
 namespace CustomerSuccess.Metrics.Benchmarks;
 
 /// <summary>
-/// Measures ingest, queries, rebuild and memory of the engine against baselines taken side by side in the
+/// Measures ingest, queries, exports, rebuild and memory of the engine against baselines taken side by side in the
 /// same run, and writes the figures to docs/benchmarks.md. Run on purpose, never by <c>dotnet test</c>.
 /// </summary>
 internal static class BenchmarkProgram
 {
     private static async Task<int> Main(string[] args)
     {
-        var size = BenchmarkSize.Parse(args);
-        if (size is null)
+        var plan = BenchmarkPlan.Parse(args);
+        if (plan is null)
         {
-            await Console.Error.WriteLineAsync(
-                "Usage: dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size small|large");
+            await Console.Error.WriteLineAsync(BenchmarkPlan.Usage);
             return 2;
         }
 
@@ -26,7 +25,7 @@ internal static class BenchmarkProgram
         var repository = RepositoryRoot.Find();
         var log = new ProgressLog(Console.Out);
         using var server = DatabaseServer.Start(log);
-        var report = await new BenchmarkRun(size, repository, server, log).ExecuteAsync(cancellation.Token);
+        var report = await new BenchmarkRun(plan, repository, server, log).ExecuteAsync(cancellation.Token);
 
         var path = Path.Combine(repository, "docs", "benchmarks.md");
         report.WriteSection(path);

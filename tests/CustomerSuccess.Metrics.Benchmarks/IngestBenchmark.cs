@@ -11,10 +11,11 @@ using NpgsqlTypes;
 
 namespace CustomerSuccess.Metrics.Benchmarks;
 
+/// <summary>Marten direct and COPY are null when the book was loaded over HTTP alone.</summary>
 internal sealed record IngestResult(
     Throughput Http,
-    Throughput MartenDirect,
-    Throughput Copy,
+    Throughput? MartenDirect,
+    Throughput? Copy,
     IReadOnlyList<TimeSpan> FirstBatch,
     Instant MiddleRecordedAt,
     int Batches);
@@ -22,23 +23,26 @@ internal sealed record IngestResult(
 /// <summary>
 /// Publishes the book three ways into three fresh schemas, batch by batch, side by side: through the API over
 /// HTTP, appended straight to Marten with the host's store configuration, and COPY'd into a plain table. The
-/// three take turns going first in each batch, so the machine's noise falls on all of them alike.
+/// three take turns going first in each batch, so the machine's noise falls on all of them alike. With
+/// <c>httpOnly</c> the book only goes to the API, to load it for a scenario that reads it.
 /// </summary>
 internal sealed class IngestBenchmark(PublishedBook book, ApiProcess api, DatabaseServer server, Schemas schemas, TextWriter log)
 {
-    private const int Paths = 3;
-
-    public async Task<IngestResult> RunAsync(CancellationToken cancellation)
+    public async Task<IngestResult> RunAsync(bool httpOnly, CancellationToken cancellation)
     {
         // The host's data source settings (prepared statements, planner costs) with the host's store configuration.
         await using var martenDataSource = MetricsStore.BuildDataSource(server.ConnectionString);
-        using var martenStore = await OpenStoreAsync(martenDataSource, schemas.MartenDirect);
-        await server.ExecuteAsync(
-            $"create schema {schemas.Copy}; create table {schemas.Copy}.raw_events (event_id varchar not null, stream_key varchar not null, " +
-            "type varchar not null, effective_date date, data text not null)", cancellation);
+        using var martenStore = httpOnly ? null : await OpenStoreAsync(martenDataSource, schemas.MartenDirect);
+        if (!httpOnly)
+        {
+            await server.ExecuteAsync(
+                $"create schema {schemas.Copy}; create table {schemas.Copy}.raw_events (event_id varchar not null, stream_key varchar not null, " +
+                "type varchar not null, effective_date date, data text not null)", cancellation);
+        }
 
-        var totals = new TimeSpan[Paths];
-        var firstBatch = new TimeSpan[Paths];
+        var pathCount = httpOnly ? 1 : 3;
+        var totals = new TimeSpan[pathCount];
+        var firstBatch = new TimeSpan[pathCount];
         var counted = 0L;
         var middle = book.BatchCount / 2;
         Instant? middleRecordedAt = null;
@@ -47,15 +51,8 @@ internal sealed class IngestBenchmark(PublishedBook book, ApiProcess api, Databa
         for (var index = 0; index < book.BatchCount; index++)
         {
             var batch = book.Batch(index);
-            using var parsedDocument = JsonDocument.Parse(batch.Body);
-            var parsed = EventParser.Parse(parsedDocument.RootElement);
-            if (!parsed.IsValid)
+            var paths = new List<Func<Task<TimeSpan>>>
             {
-                throw new InvalidOperationException($"Batch {index} does not parse: {string.Join("; ", parsed.Errors.Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}");
-            }
-
-            Func<Task<TimeSpan>>[] paths =
-            [
                 async () =>
                 {
                     var (elapsed, recordedAt) = await PostAsync(batch, cancellation);
@@ -66,13 +63,17 @@ internal sealed class IngestBenchmark(PublishedBook book, ApiProcess api, Databa
 
                     return elapsed;
                 },
-                () => AppendAsync(martenStore, batch, parsed.Events, stamps.Next(), cancellation),
-                () => CopyAsync(batch, cancellation),
-            ];
-
-            for (var turn = 0; turn < Paths; turn++)
+            };
+            if (martenStore is not null)
             {
-                var path = (index + turn) % Paths;
+                var events = Parse(batch, index);
+                paths.Add(() => AppendAsync(martenStore, batch, events, stamps.Next(), cancellation));
+                paths.Add(() => CopyAsync(batch, cancellation));
+            }
+
+            for (var turn = 0; turn < pathCount; turn++)
+            {
+                var path = (index + turn) % pathCount;
                 var elapsed = await paths[path]();
                 // The first batch pays for code generation and JIT in the API and in process: a one-off, not throughput.
                 if (index == 0)
@@ -92,21 +93,33 @@ internal sealed class IngestBenchmark(PublishedBook book, ApiProcess api, Databa
 
             if (index == 0)
             {
-                log.WriteLine($"Ingest batch 1/{book.BatchCount} (not counted): HTTP {Format.Duration(firstBatch[0])}, " +
-                              $"Marten direct {Format.Duration(firstBatch[1])}, COPY {Format.Duration(firstBatch[2])}");
+                log.WriteLine($"Ingest batch 1/{book.BatchCount} (not counted): HTTP {Format.Duration(firstBatch[0])}" +
+                              (httpOnly ? "" : $", Marten direct {Format.Duration(firstBatch[1])}, COPY {Format.Duration(firstBatch[2])}"));
             }
             else if (index % Math.Max(1, book.BatchCount / 20) == 0 || index == book.BatchCount - 1)
             {
-                log.WriteLine($"Ingest batch {index + 1}/{book.BatchCount}: HTTP {new Throughput(counted, totals[0])}, " +
-                              $"Marten direct {new Throughput(counted, totals[1])}, COPY {new Throughput(counted, totals[2])}");
+                log.WriteLine($"Ingest batch {index + 1}/{book.BatchCount}: HTTP {new Throughput(counted, totals[0])}" +
+                              (httpOnly ? "" : $", Marten direct {new Throughput(counted, totals[1])}, COPY {new Throughput(counted, totals[2])}"));
             }
         }
 
-        await CheckCountsAsync(cancellation);
+        await CheckCountsAsync(httpOnly ? [$"{schemas.Http}.mt_events"] : [$"{schemas.Http}.mt_events", $"{schemas.MartenDirect}.mt_events", $"{schemas.Copy}.raw_events"], cancellation);
         return new IngestResult(
-            new Throughput(counted, totals[0]), new Throughput(counted, totals[1]), new Throughput(counted, totals[2]),
+            new Throughput(counted, totals[0]),
+            httpOnly ? null : new Throughput(counted, totals[1]),
+            httpOnly ? null : new Throughput(counted, totals[2]),
             firstBatch, middleRecordedAt ?? throw new InvalidOperationException("The middle batch reported no recordedAt."),
             book.BatchCount);
+    }
+
+    private static IReadOnlyList<Events.IPublishedEvent> Parse(BookBatch batch, int index)
+    {
+        using var document = JsonDocument.Parse(batch.Body);
+        var parsed = EventParser.Parse(document.RootElement);
+        return parsed.IsValid
+            ? parsed.Events
+            : throw new InvalidOperationException(
+                $"Batch {index} does not parse: {string.Join("; ", parsed.Errors.Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}");
     }
 
     /// <summary>A document store laid out exactly as the host lays out its own, on one schema.</summary>
@@ -207,9 +220,9 @@ internal sealed class IngestBenchmark(PublishedBook book, ApiProcess api, Databa
         return stopwatch.Elapsed;
     }
 
-    private async Task CheckCountsAsync(CancellationToken cancellation)
+    private async Task CheckCountsAsync(IEnumerable<string> tables, CancellationToken cancellation)
     {
-        foreach (var table in (string[])[$"{schemas.Http}.mt_events", $"{schemas.MartenDirect}.mt_events", $"{schemas.Copy}.raw_events"])
+        foreach (var table in tables)
         {
             var count = long.Parse(await server.ScalarTextAsync($"select count(*) from {table}", cancellation), System.Globalization.CultureInfo.InvariantCulture);
             if (count != book.EventCount)

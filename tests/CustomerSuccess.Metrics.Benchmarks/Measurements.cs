@@ -29,7 +29,13 @@ internal sealed record Latency(IReadOnlyList<TimeSpan> Samples)
 
 internal static class Format
 {
-    public static string Rate(double perSecond) => perSecond.ToString("#,0", CultureInfo.InvariantCulture) + " events/s";
+    public static string Rate(double perSecond) => PerSecond(perSecond, "events");
+
+    public static string PerSecond(double perSecond, string what) => perSecond.ToString("#,0", CultureInfo.InvariantCulture) + $" {what}/s";
+
+    public static string MegabytesPerSecond(double perSecond) => perSecond.ToString("#,0.0", CultureInfo.InvariantCulture) + " MB/s";
+
+    public static string Count(long count) => count.ToString("#,0", CultureInfo.InvariantCulture);
 
     public static string Duration(TimeSpan duration) => duration.TotalMilliseconds switch
     {
@@ -47,6 +53,17 @@ internal static class Format
     };
 
     public static string Megabytes(long bytes) => (bytes / 1e6).ToString("#,0", CultureInfo.InvariantCulture) + " MB";
+
+    /// <summary>An amount of data, with a decimal place below 100 MB and in kilobytes below 1 MB.</summary>
+    public static string Data(long bytes) => bytes switch
+    {
+        < 1_000_000 => (bytes / 1e3).ToString("#,0", CultureInfo.InvariantCulture) + " KB",
+        < 100_000_000 => (bytes / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " MB",
+        _ => Megabytes(bytes),
+    };
+
+    /// <summary>A difference in megabytes, always signed.</summary>
+    public static string MegabytesChange(long bytes) => (bytes / 1e6).ToString("+#,0.0;-#,0.0;0.0", CultureInfo.InvariantCulture) + " MB";
 
     public static string YesNo(bool met) => met ? "yes" : "no";
 }

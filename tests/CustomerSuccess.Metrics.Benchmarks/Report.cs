@@ -8,9 +8,10 @@ internal sealed record ReportRow(string Scenario, string Figure, string Baseline
 
 /// <summary>
 /// One run's section of docs/benchmarks.md: the machine, the date, the size and the command, then one table.
-/// A run rewrites only the section of its own size, so the small and large figures stand side by side.
+/// A run rewrites only its own section (its size, or its size and scenario for a partial run), so the small and
+/// large figures stand side by side.
 /// </summary>
-internal sealed class Report(BenchmarkSize size, string machine)
+internal sealed class Report(BenchmarkPlan plan, string machine)
 {
     private const string Title = "# Benchmarks";
 
@@ -57,12 +58,12 @@ internal sealed class Report(BenchmarkSize size, string machine)
     public string Markdown()
     {
         var text = new StringBuilder();
-        text.AppendLine($"## {size.Name}");
+        text.AppendLine($"## {plan.Section}");
         text.AppendLine();
         text.AppendLine($"- Machine: {machine}");
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- Date: {_date:yyyy-MM-dd HH:mm} UTC"));
-        text.AppendLine($"- Size: {size.Name}, {_book}");
-        text.AppendLine($"- Command: `{size.Command}`");
+        text.AppendLine($"- Size: {plan.Size.Name}, {_book}");
+        text.AppendLine($"- Command: `{plan.Command}`");
         text.AppendLine();
         if (_failure is not null)
         {
@@ -93,17 +94,17 @@ internal sealed class Report(BenchmarkSize size, string machine)
         return text.ToString();
     }
 
-    /// <summary>Writes this run's section into the report, keeping the other size's section as it was.</summary>
+    /// <summary>Writes this run's section into the report, keeping every other section as it was.</summary>
     public void WriteSection(string path)
     {
         var sections = File.Exists(path) ? Sections(File.ReadAllLines(path)) : [];
-        sections[size.Name] = Markdown().TrimEnd();
+        sections[plan.Section] = Markdown().TrimEnd();
 
         var text = new StringBuilder();
         text.AppendLine(Title);
         text.AppendLine();
         text.AppendLine(Preamble);
-        foreach (var name in sections.Keys.OrderBy(n => n == "small" ? 0 : n == "large" ? 1 : 2).ThenBy(n => n, StringComparer.Ordinal))
+        foreach (var name in sections.Keys.OrderBy(Place).ThenBy(n => n, StringComparer.Ordinal))
         {
             text.AppendLine();
             text.AppendLine(sections[name]);
@@ -112,6 +113,16 @@ internal sealed class Report(BenchmarkSize size, string machine)
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text.ToString());
     }
+
+    /// <summary>Each size's full run, then its partial runs; small before large, then everything else.</summary>
+    private static int Place(string section) => section switch
+    {
+        "small" => 0,
+        _ when section.StartsWith("small: ", StringComparison.Ordinal) => 1,
+        "large" => 2,
+        _ when section.StartsWith("large: ", StringComparison.Ordinal) => 3,
+        _ => 4,
+    };
 
     private static Dictionary<string, string> Sections(IReadOnlyList<string> lines)
     {
@@ -144,7 +155,11 @@ internal sealed class Report(BenchmarkSize size, string machine)
         ```bash
         dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size small   # a few minutes
         dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size large   # about 10 minutes on 2 cores
+        dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size large --only exports
         ```
+
+        `--only exports` loads the book over HTTP alone (no Marten or COPY path beside it) and runs the exports, and writes
+        its own section (`large: exports`), leaving the full run's section as it was.
 
         It uses `ConnectionStrings__Marten` when set, else starts a throwaway PostgreSQL as the API does, and builds and starts
         the API in Release as a separate process. The machines these run on are shared and noisy, so every figure stands beside
@@ -157,6 +172,11 @@ internal sealed class Report(BenchmarkSize size, string machine)
           aggregation, reading the whole event table and replaying every customer by the definitions in C#; (b) the floor, the
           best hand-written SQL over a flat, covering-indexed copy of the movement rows. Both must give the API's numbers exactly,
           or the section says **MISMATCH**.
+        - **7 Exports**, on the book loaded by 1a, after the queries: answers streamed as they are read, each read in full as
+          it arrives and counted, never held whole: (a) the churn audit of 2025 and (b) ARR as of 2025-06-30 taken apart, as
+          JSON and CSV; (c) the whole event log as CSV, against the same columns written as CSV by PostgreSQL itself, and as
+          JSON; (d) the API's resident set during each, against the second before it. Row counts and totals are checked
+          against the store, the bridge and `/arr`, or the section says **MISMATCH**.
         - **3 Rebuild** of the projection as an operator runs it (`projections rebuild` on the host's command line, its own
           process, timed from start to exit), against a plain sequential read of the event table.
         - **4 Memory**: the API process's peak resident set (VmHWM) after everything above.
