@@ -77,13 +77,6 @@ public sealed class BookOfBusiness(NpgsqlDataSource dataSource, ReadModelTables 
     }
 
     /// <summary>The customers given this CSM by any event recorded by <paramref name="knownAt"/>; whether it is still theirs is read from their timelines.</summary>
-    private IAsyncEnumerable<string> CandidatesAsync(string csm, Instant knownAt, CancellationToken cancellation)
-    {
-        var command = dataSource.CreateCommand(
-            $"select distinct e.stream_id from {tables.Schema}.mt_events e where e.timestamp <= $1 and left(e.stream_id, 1) <> '~' " +
-            "and e.data -> 'customer' ->> 'csm' = $2 order by 1");
-        command.Parameters.Add(new NpgsqlParameter { Value = knownAt });
-        command.Parameters.Add(new NpgsqlParameter { Value = csm });
-        return ReaderRows.ReadAsync(command, reader => reader.GetString(0), cancellation);
-    }
+    private IAsyncEnumerable<string> CandidatesAsync(string csm, Instant knownAt, CancellationToken cancellation) =>
+        CustomerStreams.WithEventsAsync(dataSource, tables, null, knownAt, "e.data -> 'customer' ->> 'csm' = $3", [csm], cancellation);
 }

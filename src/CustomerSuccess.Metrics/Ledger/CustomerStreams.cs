@@ -1,5 +1,7 @@
 using JasperFx.Events;
 using Marten;
+using Npgsql;
+using NodaTime;
 
 namespace CustomerSuccess.Metrics.Ledger;
 
@@ -37,6 +39,28 @@ public static class CustomerStreams
             $"select row(id), row(version) from {tables.Schema}.mt_streams where version is not null limit ?", cancellation, limit)
             .ConfigureAwait(false);
         return versions.ToDictionary(v => v.Item1, v => v.Item2, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The customers, in id order, with an event recorded after <paramref name="after"/> (when given) and by
+    /// <paramref name="until"/> that meets <paramref name="condition"/>: SQL over the event row <c>e</c>, whose
+    /// <paramref name="parameters"/> are numbered from $3. Read straight from the event log, row by row.
+    /// </summary>
+    public static IAsyncEnumerable<string> WithEventsAsync(
+        NpgsqlDataSource dataSource, ReadModelTables tables, Instant? after, Instant until, string condition, IReadOnlyList<object> parameters,
+        CancellationToken cancellation)
+    {
+        var command = dataSource.CreateCommand(
+            $"select distinct e.stream_id from {tables.Schema}.mt_events e where ($1::timestamptz is null or e.timestamp > $1) " +
+            $"and e.timestamp <= $2 and left(e.stream_id, 1) <> '~' and ({condition}) order by 1");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)after ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = until });
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return ReaderRows.ReadAsync(command, reader => reader.GetString(0), cancellation);
     }
 
     /// <summary>One customer's ledger, or null when nothing was ever recorded for the customer.</summary>

@@ -41,7 +41,9 @@ public sealed class Restatements(IDocumentStore store, NpgsqlDataSource dataSour
             }
         }
 
-        foreach (var ledger in await ChangedCustomersAsync(dates, since, until, cancellation).ConfigureAwait(false))
+        var changed = CustomerStreams.WithEventsAsync(
+            dataSource, tables, since, until, "e.data ? 'voidedEventId' or (e.data ->> 'effectiveDate')::date <= $3", [dates.To], cancellation);
+        await foreach (var (_, ledger) in LedgerLookup.JoinAsync(store, changed, c => c, cancellation).ConfigureAwait(false))
         {
             var (then, now) = (CustomerShare.Of(ledger, since, dates), CustomerShare.Of(ledger, until, dates));
             var recorded = ledger.Entries.Where(e => e.RecordedAt > since && e.RecordedAt <= until).Select(e => (e.Sequence, e.EventId))
@@ -92,33 +94,6 @@ public sealed class Restatements(IDocumentStore store, NpgsqlDataSource dataSour
             .Select(g => PeriodState.From(YearMonthPattern.Iso.Parse(g.Key[StreamKeys.PeriodPrefix.Length..]).Value, g))
             .Where(s => s.IsClosed)
             .OrderBy(s => s.Month)];
-    }
-
-    /// <summary>
-    /// The ledgers of the customers with an event recorded in (since, until] that could touch the month's figures: one
-    /// effective by the month's end, or a void.
-    /// </summary>
-    private async Task<IEnumerable<CustomerLedger>> ChangedCustomersAsync(
-        PeriodDates dates, Instant since, Instant until, CancellationToken cancellation)
-    {
-        var customers = new List<string>();
-        await using (var command = dataSource.CreateCommand(
-                         $"select distinct stream_id from {tables.Schema}.mt_events where timestamp > $1 and timestamp <= $2 " +
-                         "and left(stream_id, 1) <> '~' and (data ? 'voidedEventId' or (data ->> 'effectiveDate')::date <= $3)"))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = since });
-            command.Parameters.Add(new NpgsqlParameter { Value = until });
-            command.Parameters.Add(new NpgsqlParameter { Value = dates.To });
-            await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
-            {
-                customers.Add(reader.GetString(0));
-            }
-        }
-
-        await using var session = store.QuerySession();
-        var streams = await CustomerStreams.ReadAsync(session, customers, cancellation).ConfigureAwait(false);
-        return streams.Select(s => CustomerLedger.FromEvents(s.Key, s.Value));
     }
 
     /// <summary>Retention spend for the month recorded in (since, until], and voids of spend for the month recorded then.</summary>

@@ -131,14 +131,6 @@ public sealed class RenewalsDue(NpgsqlDataSource dataSource, ReadModelTables tab
     }
 
     /// <summary>The customers with a term end in [from, to] recorded by <paramref name="knownAt"/>: only events carrying one set it.</summary>
-    private IAsyncEnumerable<string> CustomersAsync(LocalDate from, LocalDate to, Instant knownAt, CancellationToken cancellation)
-    {
-        var command = dataSource.CreateCommand(
-            $"select distinct e.stream_id from {tables.Schema}.mt_events e where e.timestamp <= $1 and left(e.stream_id, 1) <> '~' " +
-            "and (e.data ->> 'termEndDate')::date between $2 and $3 order by 1");
-        command.Parameters.Add(new NpgsqlParameter { Value = knownAt });
-        command.Parameters.Add(new NpgsqlParameter { Value = from });
-        command.Parameters.Add(new NpgsqlParameter { Value = to });
-        return ReaderRows.ReadAsync(command, reader => reader.GetString(0), cancellation);
-    }
+    private IAsyncEnumerable<string> CustomersAsync(LocalDate from, LocalDate to, Instant knownAt, CancellationToken cancellation) =>
+        CustomerStreams.WithEventsAsync(dataSource, tables, null, knownAt, "(e.data ->> 'termEndDate')::date between $3 and $4", [from, to], cancellation);
 }
