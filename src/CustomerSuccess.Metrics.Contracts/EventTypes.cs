@@ -11,8 +11,16 @@ public static class EventTypes
     public const string Churned = "contract.churned";
     public const string Voided = "event.voided";
     public const string RetentionCost = "retention_cost.recorded";
+    public const string NpsAnswered = "survey.nps_answered";
+    public const string CsatAnswered = "survey.csat_answered";
+    public const string UsageReported = "usage.reported";
+    public const string EngagementRecorded = "engagement.recorded";
+    public const string RiskFlagged = "risk.flagged";
+    public const string RiskCleared = "risk.cleared";
+    public const string CustomerAssigned = "customer.assigned";
 
     /// <summary>Every type the engine accepts.</summary>
     public static readonly IReadOnlyList<string> All =
-        [Signed, CrossSold, Upsold, Downsold, Renewed, Churned, Voided, RetentionCost];
+        [Signed, CrossSold, Upsold, Downsold, Renewed, Churned, Voided, RetentionCost,
+         NpsAnswered, CsatAnswered, UsageReported, EngagementRecorded, RiskFlagged, RiskCleared, CustomerAssigned];
 }

@@ -17,6 +17,13 @@ namespace CustomerSuccess.Metrics.Contracts.V1;
 [JsonDerivedType(typeof(ContractChurned), EventTypes.Churned)]
 [JsonDerivedType(typeof(EventVoided), EventTypes.Voided)]
 [JsonDerivedType(typeof(RetentionCostRecorded), EventTypes.RetentionCost)]
+[JsonDerivedType(typeof(NpsAnswered), EventTypes.NpsAnswered)]
+[JsonDerivedType(typeof(CsatAnswered), EventTypes.CsatAnswered)]
+[JsonDerivedType(typeof(UsageReported), EventTypes.UsageReported)]
+[JsonDerivedType(typeof(EngagementRecorded), EventTypes.EngagementRecorded)]
+[JsonDerivedType(typeof(RiskFlagged), EventTypes.RiskFlagged)]
+[JsonDerivedType(typeof(RiskCleared), EventTypes.RiskCleared)]
+[JsonDerivedType(typeof(CustomerAssigned), EventTypes.CustomerAssigned)]
 public abstract record PublishedEvent(string EventId);
 
 /// <summary>Customer attributes that may travel with any contract event; an attribute left out keeps its value.</summary>
@@ -72,3 +79,37 @@ public sealed record EventVoided(string EventId, string VoidedEventId, string? R
 
 /// <summary>Money spent on keeping customers, by category (a lower-case slug such as <c>cs_team</c>), on a date.</summary>
 public sealed record RetentionCostRecorded(string EventId, DateOnly Date, string Category, decimal Amount) : PublishedEvent(EventId);
+
+/// <summary>A customer-success signal about one customer on an effective date; it does not move ARR.</summary>
+public abstract record SignalEvent(string EventId, string CustomerId, DateOnly EffectiveDate) : PublishedEvent(EventId);
+
+/// <summary>A respondent's answer to "how likely are you to recommend us", <see cref="Score"/> 0 to 10.</summary>
+public sealed record NpsAnswered(string EventId, string CustomerId, DateOnly EffectiveDate, string RespondentId, int Score, string? Comment = null)
+    : SignalEvent(EventId, CustomerId, EffectiveDate);
+
+/// <summary>A satisfaction answer on the <see cref="Scale"/> <c>"1-5"</c> or <c>"1-100"</c>, optionally about a <see cref="Topic"/>.</summary>
+public sealed record CsatAnswered(
+    string EventId, string CustomerId, DateOnly EffectiveDate, string RespondentId, int Score, string Scale, string? Topic = null)
+    : SignalEvent(EventId, CustomerId, EffectiveDate);
+
+/// <summary>Usage on the effective date, or over <see cref="PeriodStartDate"/> to it.</summary>
+public sealed record UsageReported(
+    string EventId, string CustomerId, DateOnly EffectiveDate, int LicensedSeats, int ActiveUsers, long? Logins = null,
+    IReadOnlyList<string>? Features = null, DateOnly? PeriodStartDate = null) : SignalEvent(EventId, CustomerId, EffectiveDate);
+
+/// <summary>A touch: <see cref="Kind"/> is <c>qbr</c>, <c>training</c>, <c>onboarding_session</c>, <c>check_in</c>, <c>webinar</c> or <c>escalation</c>.</summary>
+public sealed record EngagementRecorded(
+    string EventId, string CustomerId, DateOnly EffectiveDate, string Kind, IReadOnlyList<string>? Participants = null, string? Note = null)
+    : SignalEvent(EventId, CustomerId, EffectiveDate);
+
+/// <summary>A risk factor (a lower-case slug such as <c>champion_left</c>) opens at <see cref="Severity"/> <c>low</c>, <c>medium</c> or <c>high</c>.</summary>
+public sealed record RiskFlagged(string EventId, string CustomerId, DateOnly EffectiveDate, string Factor, string Severity, string? Note = null)
+    : SignalEvent(EventId, CustomerId, EffectiveDate);
+
+/// <summary>A risk factor flagged before is closed.</summary>
+public sealed record RiskCleared(string EventId, string CustomerId, DateOnly EffectiveDate, string Factor, string? Note = null)
+    : SignalEvent(EventId, CustomerId, EffectiveDate);
+
+/// <summary>The CSM who owns the account from the effective date, and its <see cref="TouchModel"/>: <c>high</c>, <c>low</c> or <c>tech</c>.</summary>
+public sealed record CustomerAssigned(string EventId, string CustomerId, DateOnly EffectiveDate, string Csm, string TouchModel)
+    : SignalEvent(EventId, CustomerId, EffectiveDate);

@@ -98,6 +98,13 @@ public static class MetricsStore
         options.Events.AddEventType<ContractChurned>();
         options.Events.AddEventType<EventVoided>();
         options.Events.AddEventType<RetentionCostRecorded>();
+        options.Events.AddEventType<NpsAnswered>();
+        options.Events.AddEventType<CsatAnswered>();
+        options.Events.AddEventType<UsageReported>();
+        options.Events.AddEventType<EngagementRecorded>();
+        options.Events.AddEventType<RiskFlagged>();
+        options.Events.AddEventType<RiskCleared>();
+        options.Events.AddEventType<CustomerAssigned>();
         options.Events.AddEventType<PeriodClosed>();
         options.Events.AddEventType<PeriodReopened>();
 

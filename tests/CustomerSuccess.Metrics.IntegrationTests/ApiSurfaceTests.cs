@@ -33,7 +33,7 @@ public class ApiSurfaceTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(29, routes.Count);
+        Assert.Equal(33, routes.Count);
         foreach (var route in routes)
         {
             var path = "/" + route.RoutePattern.RawText!.TrimStart('/');
@@ -70,6 +70,10 @@ public class ApiSurfaceTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsync
     [InlineData("/api/v1/audit/events", "/api/v1/audit/events")]
     [InlineData("/api/v1/periods/{period}", "/api/v1/periods/2024-03")]
     [InlineData("/api/v1/audit/restatements", "/api/v1/audit/restatements?since=2024-01-01T00:00:00Z")]
+    [InlineData("/api/v1/signals/nps", "/api/v1/signals/nps?from=2024-01-01&to=2024-12-31")]
+    [InlineData("/api/v1/signals/csat", "/api/v1/signals/csat?from=2024-01-01&to=2024-12-31")]
+    [InlineData("/api/v1/customers/{customerId}/health", "/api/v1/customers/os/health?asOf=2024-12-31")]
+    [InlineData("/api/v1/health-scores", "/api/v1/health-scores?asOf=2024-12-31")]
     public async Task documented_response_fields_are_the_fields_answered(string path, string request)
     {
         var document = await DocumentAsync();

@@ -31,5 +31,26 @@ internal static class Events
     public static string RetentionCost(string id, string date, string category, decimal amount) =>
         $$"""{"eventId":"{{id}}","type":"retention_cost.recorded","date":"{{date}}","category":"{{category}}","amount":{{amount}}}""";
 
+    public static string Nps(string id, string customer, string date, string respondent, int score) =>
+        $$"""{"eventId":"{{id}}","type":"survey.nps_answered","customerId":"{{customer}}","effectiveDate":"{{date}}","respondentId":"{{respondent}}","score":{{score}}}""";
+
+    public static string Csat(string id, string customer, string date, string respondent, int score, string scale, string? topic = null) =>
+        $$"""{"eventId":"{{id}}","type":"survey.csat_answered","customerId":"{{customer}}","effectiveDate":"{{date}}","respondentId":"{{respondent}}","score":{{score}},"scale":"{{scale}}"{{(topic is null ? "" : $",\"topic\":\"{topic}\"")}}}""";
+
+    public static string Usage(string id, string customer, string date, int seats, int active) =>
+        $$"""{"eventId":"{{id}}","type":"usage.reported","customerId":"{{customer}}","effectiveDate":"{{date}}","licensedSeats":{{seats}},"activeUsers":{{active}},"logins":{{active * 20}},"features":["reports"]}""";
+
+    public static string Engagement(string id, string customer, string date, string kind) =>
+        $$"""{"eventId":"{{id}}","type":"engagement.recorded","customerId":"{{customer}}","effectiveDate":"{{date}}","kind":"{{kind}}","participants":["dana"]}""";
+
+    public static string RiskFlagged(string id, string customer, string date, string factor, string severity) =>
+        $$"""{"eventId":"{{id}}","type":"risk.flagged","customerId":"{{customer}}","effectiveDate":"{{date}}","factor":"{{factor}}","severity":"{{severity}}"}""";
+
+    public static string RiskCleared(string id, string customer, string date, string factor) =>
+        $$"""{"eventId":"{{id}}","type":"risk.cleared","customerId":"{{customer}}","effectiveDate":"{{date}}","factor":"{{factor}}"}""";
+
+    public static string Assigned(string id, string customer, string date, string csm, string touchModel) =>
+        $$"""{"eventId":"{{id}}","type":"customer.assigned","customerId":"{{customer}}","effectiveDate":"{{date}}","csm":"{{csm}}","touchModel":"{{touchModel}}"}""";
+
     public static string Batch(params string[] events) => "[" + string.Join(",", events) + "]";
 }

@@ -122,7 +122,7 @@ public sealed class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
         CustomerLedger? ledger;
         await using (var session = store.QuerySession())
         {
-            ledger = customerId == StreamKeys.RetentionCosts
+            ledger = !StreamKeys.IsCustomer(customerId)
                 ? null
                 : await CustomerStreams.LedgerAsync(session, customerId, CancellationToken.None);
         }

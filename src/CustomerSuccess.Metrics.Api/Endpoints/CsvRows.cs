@@ -20,6 +20,9 @@ public sealed class CsvRows(PipeWriter body)
     /// <summary>Money rounded as in JSON, always with two decimal places.</summary>
     public static string Money(decimal amount) => Presentation.Money(amount).ToString("0.00", CultureInfo.InvariantCulture);
 
+    /// <summary>A score rounded as in JSON; empty when there is none.</summary>
+    public static string? Score(decimal? score) => score is { } s ? Presentation.Score(s).ToString(CultureInfo.InvariantCulture) : null;
+
     public static string? Date(LocalDate? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string Instant(Instant instant) => InstantPattern.ExtendedIso.Format(instant);

@@ -24,6 +24,15 @@ public sealed record FigureRequest(
     /// <summary>JSON unless CSV is asked for, by the <c>format</c> parameter or the Accept header.</summary>
     public ResponseFormat Format { get; init; }
 
+    /// <summary>The CSM, touch model and health band asked for, and a CSAT topic; null for all.</summary>
+    public string? Csm { get; init; }
+
+    public string? TouchModel { get; init; }
+
+    public string? Band { get; init; }
+
+    public string? Topic { get; init; }
+
     public static readonly IReadOnlyList<string> MovementKindNames = [.. MovementKinds.Bridge, MovementKinds.TransferIn, MovementKinds.TransferOut];
 
     /// <summary>What the endpoint receives when its parameters were refused; it is never called with it.</summary>

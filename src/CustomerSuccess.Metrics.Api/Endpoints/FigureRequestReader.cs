@@ -1,4 +1,6 @@
 using CustomerSuccess.Metrics.Customers;
+using CustomerSuccess.Metrics.Events;
+using CustomerSuccess.Metrics.Health;
 using CustomerSuccess.Metrics.Knowledge;
 using CustomerSuccess.Metrics.Periods;
 using CustomerSuccess.Metrics.Recording;
@@ -57,6 +59,10 @@ public static class FigureRequestReader
         var customerId = accepts.Accepts(QueryParameter.CustomerId) ? parameters.CustomerId() : null;
         var limit = accepts.Accepts(QueryParameter.Limit) ? parameters.Integer("limit", FigureRequest.DefaultLimit, 1, FigureRequest.MaxLimit) : FigureRequest.DefaultLimit;
         var offset = accepts.Accepts(QueryParameter.Offset) ? parameters.Integer("offset", 0, 0, int.MaxValue) : 0;
+        var csm = accepts.Accepts(QueryParameter.Csm) ? parameters.Text("csm", 100) : null;
+        var touchModel = accepts.Accepts(QueryParameter.TouchModel) ? parameters.OneOf("touchModel", SignalVocabulary.TouchModels) : null;
+        var band = accepts.Accepts(QueryParameter.Band) ? parameters.OneOf("band", HealthBands.All) : null;
+        var topic = accepts.Accepts(QueryParameter.Topic) ? parameters.Text("topic", 200) : null;
         var format = accepts.Accepts(QueryParameter.Format) ? ResponseFormats.Read(parameters, context.Request.Headers.Accept) : ResponseFormat.Json;
         if (!parameters.IsValid)
         {
@@ -79,7 +85,10 @@ public static class FigureRequestReader
         }
 
         return (new FigureRequest(asOf ?? default, from, to, interval, accepts.Accepts(QueryParameter.KnownAt) ? settled : default, segment, kind,
-            limit, offset, customerId, status, recordedFrom, rangeEndSettled ? settled : default) { Format = format }, WolverineContinue.NoProblems);
+            limit, offset, customerId, status, recordedFrom, rangeEndSettled ? settled : default)
+        {
+            Format = format, Csm = csm, TouchModel = touchModel, Band = band, Topic = topic,
+        }, WolverineContinue.NoProblems);
     }
 
     private static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InUtc().Date;

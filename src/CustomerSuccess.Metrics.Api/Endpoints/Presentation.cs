@@ -3,13 +3,19 @@ using System.Text.Json.Serialization;
 
 namespace CustomerSuccess.Metrics.Api.Endpoints;
 
-/// <summary>Rounding happens here and only here, as a figure is written: half-even, money to 2 places, rates to 6.</summary>
+/// <summary>Rounding happens here and only here, as a figure is written: half-even, money and scores to 2 places, rates to 6.</summary>
 public static class Presentation
 {
     public static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.ToEven);
 
     public static decimal Rate(decimal value) => Math.Round(value, 6, MidpointRounding.ToEven);
+
+    public static decimal Score(decimal value) => Math.Round(value, 2, MidpointRounding.ToEven);
 }
+
+/// <summary>Writes a score (NPS, CSAT, health, on 0–100 or −100–100) rounded half-even to 2 places.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ScoreAttribute() : JsonConverterAttribute(typeof(RoundingConverter.Score));
 
 /// <summary>Writes a money figure rounded half-even to 2 places.</summary>
 [AttributeUsage(AttributeTargets.Property)]
@@ -32,6 +38,8 @@ public abstract class RoundingConverter(Func<decimal, decimal> round) : JsonConv
     public sealed class Money() : RoundingConverter(Presentation.Money);
 
     public sealed class Rate() : RoundingConverter(Presentation.Rate);
+
+    public sealed class Score() : RoundingConverter(Presentation.Score);
 }
 
 public sealed class MoneyValuesConverter : JsonConverter<IReadOnlyDictionary<string, decimal>>

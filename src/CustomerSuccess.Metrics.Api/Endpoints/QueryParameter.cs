@@ -25,6 +25,18 @@ public enum QueryParameter
     Since,
     /// <summary>The knowledge instant a comparison ends at, published as <c>until</c> and settled like <c>knownAt</c>.</summary>
     Until,
+
+    /// <summary>The CSM who owns the accounts, as a contract event's <c>customer.csm</c> or a <c>customer.assigned</c> names them.</summary>
+    Csm,
+
+    /// <summary>A health band: red, yellow or green.</summary>
+    Band,
+
+    /// <summary>A touch model: high, low or tech; published as <c>touchModel</c>.</summary>
+    TouchModel,
+
+    /// <summary>A CSAT answer's topic.</summary>
+    Topic,
 }
 
 /// <summary>

@@ -40,6 +40,7 @@ public sealed class ReadParameters(IQueryCollection query)
         QueryParameter.CustomerId => "customerId",
         QueryParameter.RecordedFrom => "from",
         QueryParameter.RecordedTo => "to",
+        QueryParameter.TouchModel => "touchModel",
         _ => parameter.ToString().ToLowerInvariant(),
     };
 
@@ -201,6 +202,19 @@ public sealed class ReadParameters(IQueryCollection query)
         if (text is not null && EventParser.CustomerIdProblem(text) is { } problem)
         {
             _errors["customerId"] = [problem];
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>Free text of at most <paramref name="maxLength"/> characters.</summary>
+    public string? Text(string name, int maxLength)
+    {
+        var text = Single(name);
+        if (text is not null && text.Length > maxLength)
+        {
+            _errors[name] = [$"must be at most {maxLength} characters"];
             return null;
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CustomerSuccess.Metrics.Api.Endpoints;
 using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Events;
+using CustomerSuccess.Metrics.Health;
 using CustomerSuccess.Metrics.Recording;
 using Microsoft.OpenApi;
 
@@ -53,6 +54,13 @@ public static class QueryParameterDocs
                 "The instant used is echoed, so asking again with it gives the same answer."),
             QueryParameter.Format => (Enum([.. ResponseFormats.Names]), false,
                 "json, or csv (text/csv with a header row, one row per entry). Default: as the Accept header asks (text/csv for CSV), else json."),
+            QueryParameter.Csm => (new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100 }, false,
+                "Only accounts this CSM owns at the end of the period (the latest customer.csm or customer.assigned). Default: every CSM."),
+            QueryParameter.TouchModel => (Enum([.. SignalVocabulary.TouchModels]), false,
+                "Only accounts with this touch model at the end of the period (the latest customer.assigned). Default: every touch model."),
+            QueryParameter.Band => (Enum([.. HealthBands.All]), false, "Only customers listed in this health band. Default: every band."),
+            QueryParameter.Topic => (new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 }, false,
+                "Only answers about this topic. Default: every topic."),
             _ => throw new ArgumentOutOfRangeException(nameof(parameter), parameter, "Unknown query parameter"),
         };
         return new OpenApiParameter

@@ -11,7 +11,8 @@ namespace CustomerSuccess.Metrics.Audit;
 /// <summary>
 /// One event of the log as recorded. <see cref="Amount"/> is the figure the event carried (<c>arr</c>,
 /// <c>arrIncrease</c>, <c>arrDecrease</c> or a retention cost's <c>amount</c>); <see cref="EffectiveDate"/> a contract
-/// event's effective date or a retention cost's date; <see cref="Period"/> the month a close or reopening is of.
+/// or signal event's effective date or a retention cost's date; <see cref="CustomerId"/> the customer a contract or
+/// signal event is about; <see cref="Period"/> the month a close or reopening is of.
 /// </summary>
 public sealed record LoggedEvent(
     long Sequence,
@@ -49,7 +50,7 @@ public sealed class EventLog(NpgsqlDataSource dataSource, ReadModelTables tables
             "coalesce(e.data ->> 'effectiveDate', e.data ->> 'date')::date, " +
             "coalesce(e.data ->> 'arr', e.data ->> 'arrIncrease', e.data ->> 'arrDecrease', e.data ->> 'amount')::numeric, " +
             "(e.data ->> 'termEndDate')::date, e.data ->> 'reason', e.data ->> 'voidedEventId', e.data ->> 'category', e.data ->> 'period', " +
-            $"e.headers ->> '{Sender.PublishedByHeader}', e.headers ->> '{Sender.ViaHeader}' " +
+            $"e.headers ->> '{Sender.PublishedByHeader}', e.headers ->> '{Sender.ViaHeader}', e.data ->> 'customerId' " +
             $"from {tables.Schema}.mt_events e where e.timestamp <= $1 order by e.seq_id");
         command.Parameters.Add(new NpgsqlParameter { Value = knownAt });
         return ReaderRows.ReadAsync(command, reader =>
@@ -59,7 +60,7 @@ public sealed class EventLog(NpgsqlDataSource dataSource, ReadModelTables tables
             var stream = reader.GetString(3);
             return new LoggedEvent(
                 reader.GetInt64(0), reader.GetFieldValue<Instant>(1), reader.GetString(4), _publishedNames.GetValueOrDefault(reader.GetString(2), reader.GetString(2)),
-                StreamKeys.IsCustomer(stream) ? stream : null, Text(5), Date(6), reader.IsDBNull(7) ? null : reader.GetDecimal(7), Date(8), Text(9),
+                StreamKeys.IsCustomer(stream) ? stream : Text(15), Text(5), Date(6), reader.IsDBNull(7) ? null : reader.GetDecimal(7), Date(8), Text(9),
                 Text(10), Text(11), Text(12), Text(13), Text(14));
         }, cancellation);
     }

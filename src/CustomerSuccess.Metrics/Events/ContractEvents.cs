@@ -74,9 +74,15 @@ public static class EventTypeNames
     public const string Churned = Contracts.V1.EventTypes.Churned;
     public const string Voided = Contracts.V1.EventTypes.Voided;
     public const string RetentionCost = Contracts.V1.EventTypes.RetentionCost;
+    public const string NpsAnswered = Contracts.V1.EventTypes.NpsAnswered;
+    public const string CsatAnswered = Contracts.V1.EventTypes.CsatAnswered;
+    public const string UsageReported = Contracts.V1.EventTypes.UsageReported;
+    public const string EngagementRecorded = Contracts.V1.EventTypes.EngagementRecorded;
+    public const string RiskFlagged = Contracts.V1.EventTypes.RiskFlagged;
+    public const string RiskCleared = Contracts.V1.EventTypes.RiskCleared;
+    public const string CustomerAssigned = Contracts.V1.EventTypes.CustomerAssigned;
 
-    public static readonly IReadOnlyList<string> All =
-        [Signed, CrossSold, Upsold, Downsold, Renewed, Churned, Voided, RetentionCost];
+    public static readonly IReadOnlyList<string> All = Contracts.V1.EventTypes.All;
 
     private static readonly Dictionary<Type, string> ByType = new()
     {
@@ -88,6 +94,13 @@ public static class EventTypeNames
         [typeof(ContractChurned)] = Churned,
         [typeof(EventVoided)] = Voided,
         [typeof(RetentionCostRecorded)] = RetentionCost,
+        [typeof(NpsAnswered)] = NpsAnswered,
+        [typeof(CsatAnswered)] = CsatAnswered,
+        [typeof(UsageReported)] = UsageReported,
+        [typeof(EngagementRecorded)] = EngagementRecorded,
+        [typeof(RiskFlagged)] = RiskFlagged,
+        [typeof(RiskCleared)] = RiskCleared,
+        [typeof(CustomerAssigned)] = CustomerAssigned,
     };
 
     public static string Of(IPublishedEvent e) =>

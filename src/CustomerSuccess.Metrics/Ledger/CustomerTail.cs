@@ -81,9 +81,9 @@ public sealed class CustomerTail
     public IReadOnlyList<Movement> LastDayMovements() =>
         LastDate is { } last ? Movement.ClassifyDay(new ContractBook(Opening), EverActive, last, LastDay) : [];
 
-    /// <summary>The name and segment change of <see cref="LastDate"/>, like its movements the only one an entry at the end can still change.</summary>
+    /// <summary>The name, segment and CSM change of <see cref="LastDate"/>, like its movements the only one an entry at the end can still change.</summary>
     public IReadOnlyList<DetailsChange> LastDayDetails() =>
-        LastDate is { } last ? DetailsChange.OfDay(Opening.Name, Opening.Segment, Closing(), last) : [];
+        LastDate is { } last ? DetailsChange.OfDay(Opening.Name, Opening.Segment, Opening.Csm, Closing(), last) : [];
 
     /// <summary>Adds an entry that <see cref="IsAtEnd"/> accepts.</summary>
     public void Append(TimelineEntry entry)

@@ -16,7 +16,7 @@ namespace CustomerSuccess.Metrics.Ledger;
 
 /// <summary>
 /// Keeps each customer's <see cref="CustomerTail"/>, the event receipts, the customers and recorded instants, and the
-/// bitemporal movement, customer-detail and retention-cost tables.
+/// bitemporal movement, customer-detail, retention-cost and signal tables.
 /// An event that lands at the end of a customer's timeline is classified from the tail alone; a backdated
 /// event or a void reads the customer's stream back and reclassifies the whole timeline. Deterministic:
 /// the only time it uses is each event's recorded timestamp, so a rebuild from the event log writes the
@@ -53,6 +53,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         Options.DeleteDataInTableOnTeardown(tables.DailyTotals);
         Options.DeleteDataInTableOnTeardown(tables.Checkpoints);
         Options.DeleteDataInTableOnTeardown(tables.RetentionCosts);
+        Options.DeleteDataInTableOnTeardown(tables.Signals);
         Options.DeleteDataInTableOnTeardown(tables.Customers);
         Options.DeleteDataInTableOnTeardown(tables.CustomerDetails);
         Options.DeleteDataInTableOnTeardown(tables.RecordedInstants);
@@ -88,6 +89,11 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         foreach (var costEvent in streams.Where(s => s.Key == StreamKeys.RetentionCosts).SelectMany(s => s))
         {
             ProjectRetentionCost(operations, costEvent);
+        }
+
+        foreach (var signalEvent in streams.Where(s => s.Key == StreamKeys.Signals).SelectMany(s => s))
+        {
+            SignalRows.Queue(operations, _tables, signalEvent);
         }
 
         var rows = new LedgerRows(_tables, publishing: writing);

@@ -155,12 +155,13 @@ internal sealed class LedgerRows
         if (learnt.Count > 0)
         {
             operations.QueueSqlCommand(
-                $"insert into {_tables.CustomerDetails} (customer_id, effective_date, name, segment, known_from, known_to) " +
-                "select * from unnest(?::varchar[], ?::date[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::timestamptz[])",
+                $"insert into {_tables.CustomerDetails} (customer_id, effective_date, name, segment, csm, known_from, known_to) " +
+                "select * from unnest(?::varchar[], ?::date[], ?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::timestamptz[])",
                 learnt.Select(p => p.CustomerId).ToArray(),
                 learnt.Select(p => p.Row.Date).ToArray(),
                 learnt.Select(p => p.Row.Name).ToArray(),
                 learnt.Select(p => p.Row.Segment).ToArray(),
+                learnt.Select(p => p.Row.Csm).ToArray(),
                 learnt.Select(p => p.KnownFrom).ToArray(),
                 learnt.Select(p => p.KnownTo).ToArray());
         }

@@ -14,6 +14,7 @@ public sealed class ReadModelTables(string schema)
     public const string DailyTotalsName = "cs_arr_daily";
     public const string CheckpointsName = "cs_arr_daily_checkpoints";
     public const string RetentionCostsName = "cs_retention_costs";
+    public const string SignalsName = "cs_signals";
     public const string RecordingClockName = "cs_recording_clock";
     public const string CustomerTailsName = "cs_customer_tails";
     public const string EventReceiptsName = "cs_event_receipts";
@@ -33,6 +34,8 @@ public sealed class ReadModelTables(string schema)
     public string Checkpoints => $"{Schema}.{CheckpointsName}";
 
     public string RetentionCosts => $"{Schema}.{RetentionCostsName}";
+
+    public string Signals => $"{Schema}.{SignalsName}";
 
     public string RecordingClock => $"{Schema}.{RecordingClockName}";
 
@@ -114,6 +117,29 @@ public sealed class ReadModelTables(string schema)
         costs.Indexes.Add(new IndexDefinition("ix_cs_retention_costs_date") { Columns = ["cost_date"] });
         yield return costs;
 
+        // One row per signal event, with the fields the figures read (comments, features and participants stay in the
+        // event log); bitemporal: a void ends the row's knowledge.
+        var signals = new Table(Signals);
+        signals.AddColumn("event_id", "varchar").AsPrimaryKey();
+        signals.AddColumn("type", "varchar").NotNull();
+        signals.AddColumn("customer_id", "varchar").NotNull();
+        signals.AddColumn("effective_date", "date").NotNull();
+        signals.AddColumn("respondent_id", "varchar");
+        signals.AddColumn("score", "integer");
+        signals.AddColumn("scale", "varchar");
+        signals.AddColumn("topic", "varchar");
+        signals.AddColumn("licensed_seats", "integer");
+        signals.AddColumn("active_users", "integer");
+        signals.AddColumn("label", "varchar");
+        signals.AddColumn("severity", "varchar");
+        signals.AddColumn("csm", "varchar");
+        signals.AddColumn("sequence", "bigint").NotNull();
+        signals.AddColumn("known_from", "timestamp with time zone").NotNull();
+        signals.AddColumn("known_to", "timestamp with time zone");
+        signals.Indexes.Add(new IndexDefinition("ix_cs_signals_type_date") { Columns = ["type", "effective_date"] });
+        signals.Indexes.Add(new IndexDefinition("ix_cs_signals_customer") { Columns = ["customer_id", "effective_date"] });
+        yield return signals;
+
         // Each customer's CustomerTail as JSON, never queried inside, so kept as text (json, not jsonb): not
         // bitemporal, it is rebuilt from the event log.
         var tails = new Table(CustomerTails);
@@ -165,13 +191,14 @@ public sealed class ReadModelTables(string schema)
         customers.AddColumn("known_from", "timestamp with time zone").NotNull();
         yield return customers;
 
-        // A customer's name and segment from the end of each effective day on which they changed, bitemporal like
+        // A customer's name, segment and CSM from the end of each effective day on which they changed, bitemporal like
         // the movements: the attributes in force at the end of a day are those of the latest row on or before it.
         var details = new Table(CustomerDetails);
         details.AddColumn("customer_id", "varchar").NotNull();
         details.AddColumn("effective_date", "date").NotNull();
         details.AddColumn("name", "varchar");
         details.AddColumn("segment", "varchar");
+        details.AddColumn("csm", "varchar");
         details.AddColumn("known_from", "timestamp with time zone").NotNull();
         details.AddColumn("known_to", "timestamp with time zone");
         details.Indexes.Add(new IndexDefinition("ix_cs_customer_details_customer") { Columns = ["customer_id", "effective_date"] });

@@ -12,6 +12,9 @@ public static class StreamKeys
     /// <summary>Retention spend, which is not a customer's.</summary>
     public const string RetentionCosts = "~retention-costs";
 
+    /// <summary>Customer-success signals (surveys, usage, touches, risks, assignments), which move no ARR.</summary>
+    public const string Signals = "~signals";
+
     /// <summary>The start of the key of a reporting month's stream of closes and reopenings.</summary>
     public const string PeriodPrefix = "~period-";
 

@@ -38,7 +38,7 @@ public static partial class EventParser
         : null;
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
-    private static partial Regex CategoryPattern();
+    internal static partial Regex CategoryPattern();
 
     public static ParsedBatch Parse(JsonElement root)
     {
@@ -117,6 +117,13 @@ public static partial class EventParser
             EventTypeNames.Churned => ReadChurned(reader, eventId),
             EventTypeNames.Voided => ReadVoided(reader, eventId),
             EventTypeNames.RetentionCost => ReadRetentionCost(reader, eventId),
+            EventTypeNames.NpsAnswered => SignalReader.Nps(reader, eventId),
+            EventTypeNames.CsatAnswered => SignalReader.Csat(reader, eventId),
+            EventTypeNames.UsageReported => SignalReader.Usage(reader, eventId),
+            EventTypeNames.EngagementRecorded => SignalReader.Engagement(reader, eventId),
+            EventTypeNames.RiskFlagged => SignalReader.RiskFlagged(reader, eventId),
+            EventTypeNames.RiskCleared => SignalReader.RiskCleared(reader, eventId),
+            EventTypeNames.CustomerAssigned => SignalReader.Assigned(reader, eventId),
             _ => UnknownType(reader, type),
         };
 

@@ -236,6 +236,64 @@ internal sealed class FieldReader(JsonElement element, string path, Dictionary<s
         return number;
     }
 
+    /// <summary>An optional array of distinct non-blank strings, at most <paramref name="maxItems"/> of at most <paramref name="maxLength"/> characters.</summary>
+    public IReadOnlyList<string>? TextList(string name, int maxItems, int maxLength, Func<string, string?>? problem = null)
+    {
+        if (Get(name, required: false) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Error(name, "must be an array of strings");
+            return null;
+        }
+
+        if (value.GetArrayLength() > maxItems)
+        {
+            Error(name, $"must hold at most {maxItems} items");
+            return null;
+        }
+
+        var items = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || !TryReadText(() => item.GetString()!, out var text))
+            {
+                Error(name, "must be an array of strings of valid text");
+                return null;
+            }
+
+            var refused = string.IsNullOrWhiteSpace(text) ? "must not hold a blank string"
+                : text.Length > maxLength ? $"must hold strings of at most {maxLength} characters"
+                : items.Contains(text, StringComparer.Ordinal) ? $"names '{text}' twice; send each once"
+                : problem?.Invoke(text);
+            if (refused is not null)
+            {
+                Error(name, refused);
+                return null;
+            }
+
+            items.Add(text);
+        }
+
+        return items;
+    }
+
+    /// <summary>A required string that must be one of <paramref name="allowed"/>.</summary>
+    public string? OneOf(string name, IReadOnlyList<string> allowed)
+    {
+        var text = Text(name, required: true, maxLength: 64);
+        if (text is not null && !allowed.Contains(text, StringComparer.Ordinal))
+        {
+            Error(name, $"must be one of {string.Join(", ", allowed)}");
+            return null;
+        }
+
+        return text;
+    }
+
     public CustomerDetails? Customer(string name)
     {
         if (Get(name, required: false) is not { } value)

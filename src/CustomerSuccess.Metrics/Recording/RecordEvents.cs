@@ -399,7 +399,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
         }
 
         private string? VoidedCustomer(EventVoided voided) =>
-            _receipts.GetValueOrDefault(voided.VoidedEventId)?.StreamKey is { } key && key != StreamKeys.RetentionCosts ? key : null;
+            _receipts.GetValueOrDefault(voided.VoidedEventId)?.StreamKey is { } key && StreamKeys.IsCustomer(key) ? key : null;
 
         /// <summary>
         /// The customers that an event of this request may not land at the end of: voided, or given an event
@@ -442,6 +442,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
                 {
                     IContractEvent c => c.CustomerId,
                     EventVoided v => _receipts.GetValueOrDefault(v.VoidedEventId)?.StreamKey,
+                    ISignalEvent => StreamKeys.Signals,
                     _ => StreamKeys.RetentionCosts,
                 })
                 .All(streamKey => streamKey is null || !_pending.ContainsKey(streamKey) || streamKey == _pendingOrder[^1]);
@@ -462,6 +463,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
                     _customers[contractEvent.CustomerId].Decide(TimelineEntry.From(contractEvent, _nextSequence++, stamp))),
                 EventVoided voided => DecideVoid(voided, stamp),
                 RetentionCostRecorded => (StreamKeys.RetentionCosts, null),
+                ISignalEvent => (StreamKeys.Signals, null),
                 _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown event type"),
             };
 
@@ -485,7 +487,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
                 return (null, refused);
             }
 
-            var refusal = target!.StreamKey == StreamKeys.RetentionCosts
+            var refusal = !StreamKeys.IsCustomer(target!.StreamKey)
                 ? null
                 : _customers[target.StreamKey].DecideVoid(new VoidEntry(e.EventId, e.VoidedEventId, _nextSequence++, stamp, e.Reason));
             if (refusal is null)
@@ -518,7 +520,7 @@ public sealed class RecordEvents(IDocumentStore store, ReadModelTables tables, R
             {
                 var pending = _pending[streamKey];
                 var events = pending.Select(p => p.Event).ToArray();
-                var action = streamKey == StreamKeys.RetentionCosts
+                var action = !StreamKeys.IsCustomer(streamKey)
                     ? session.Events.Append(streamKey, events)
                     : session.Events.Append(streamKey, _customers[streamKey].StoredVersion + events.Length, events);
 

@@ -52,11 +52,14 @@ public static class ReadModelComparison
             "not (movements = 0 and amount = 0 and arr_delta = 0 and logo_delta = 0)"),
         new(ReadModelTables.CheckpointsName, Columns("known_at", "movement_date", "segment", "kind"), Columns(DailyTotalColumns)),
         new(ReadModelTables.RetentionCostsName, Columns("event_id"), Columns("cost_date", "category", "amount", "known_from", "known_to")),
+        new(ReadModelTables.SignalsName, Columns("event_id"),
+            Columns("type", "customer_id", "effective_date", "respondent_id", "score", "scale", "topic", "licensed_seats", "active_users", "label",
+                "severity", "csm", "sequence", "known_from", "known_to")),
         // Stored as json text; compared as jsonb, which does not depend on spacing or the order of keys.
         new(ReadModelTables.CustomerTailsName, Columns("customer_id"), [new ComparedColumn("data", "data::jsonb")]),
         new(ReadModelTables.EventReceiptsName, Columns("event_id"), Columns("type", "stream_key", "fingerprint", "voided_by")),
         new(ReadModelTables.CustomersName, Columns("customer_id"), Columns("known_from")),
-        new(ReadModelTables.CustomerDetailsName, Columns("customer_id", "effective_date", "known_from"), Columns("name", "segment", "known_to")),
+        new(ReadModelTables.CustomerDetailsName, Columns("customer_id", "effective_date", "known_from"), Columns("name", "segment", "csm", "known_to")),
         new(ReadModelTables.RecordedInstantsName, Columns("recorded_at"), Columns("events", "customers", "first_stream", "last_stream")),
         // Rows have no key of their own: each is the n-th written for its customer at its recorded instant.
         new(ReadModelTables.ArrChangeFeedName,
