@@ -50,6 +50,35 @@ public class ContractsWireFormatTests
             events);
     }
 
+    [Fact]
+    public void every_signal_type_round_trips_into_the_engine_event_with_the_same_values()
+    {
+        V1.PublishedEvent[] batch =
+        [
+            new V1.NpsAnswered("s-1", "acme", Day, "cfo", 9, "great"),
+            new V1.CsatAnswered("s-2", "acme", Day, "admin", 4, "1-5", "ticket-7"),
+            new V1.UsageReported("s-3", "acme", Day, 50, 41, 900, ["reports"], Day.AddDays(-30)),
+            new V1.EngagementRecorded("s-4", "acme", Day, "qbr", ["dana"]),
+            new V1.RiskFlagged("s-5", "acme", Day, "champion_left", "high"),
+            new V1.RiskCleared("s-6", "acme", Day.AddDays(5), "champion_left"),
+            new V1.CustomerAssigned("s-7", "acme", Day, "dana", "high"),
+        ];
+
+        var events = Read(V1.ContractJson.Serialize(batch)).Events;
+
+        Events.IPublishedEvent[] expected =
+        [
+            new Events.NpsAnswered("s-1", "acme", LocalDay, "cfo", 9, "great"),
+            new Events.CsatAnswered("s-2", "acme", LocalDay, "admin", 4, "1-5", "ticket-7"),
+            new Events.UsageReported("s-3", "acme", LocalDay, LocalDay.PlusDays(-30), 50, 41, 900, ["reports"]),
+            new Events.EngagementRecorded("s-4", "acme", LocalDay, "qbr", ["dana"], null),
+            new Events.RiskFlagged("s-5", "acme", LocalDay, "champion_left", "high", null),
+            new Events.RiskCleared("s-6", "acme", LocalDay.PlusDays(5), "champion_left", null),
+            new Events.CustomerAssigned("s-7", "acme", LocalDay, "dana", "high"),
+        ];
+        Assert.Equal(expected.Select(EventReceipt.FingerprintOf), events.Select(EventReceipt.FingerprintOf));
+    }
+
     [Theory]
     [MemberData(nameof(EveryPeriod))]
     public void a_recurring_amount_for_every_period_reads_as_the_engine_normalises_it(int months)

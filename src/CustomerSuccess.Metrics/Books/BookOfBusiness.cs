@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
 using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Customers;
 using CustomerSuccess.Metrics.Ledger;
 using CustomerSuccess.Metrics.Movements;
 using CustomerSuccess.Metrics.Renewals;
+using CustomerSuccess.Metrics.Signals;
+using CustomerSuccess.Metrics.Events;
 using Marten;
 using Npgsql;
 using NodaTime;
@@ -14,7 +17,7 @@ public sealed record BookAccount(string CustomerId, string? Name, string? Segmen
 
 /// <summary>
 /// A CSM's book of business as of a date: the customers whose CSM it is at the end of that day (the latest <c>csm</c>
-/// sent with their events effective by then), their ARR, the renewals due in the next <see cref="BookOfBusiness.RenewalDays"/>
+/// sent with their events or by an assignment effective by then, see <see cref="Accounts"/>), their ARR, the renewals due in the next <see cref="BookOfBusiness.RenewalDays"/>
 /// days, and the retention over the twelve months to the date of the accounts that were active at their start.
 /// </summary>
 public sealed record BookFigures(
@@ -49,19 +52,18 @@ public sealed class BookOfBusiness(NpgsqlDataSource dataSource, ReadModelTables 
     /// <summary>The CSM's book, or null when no customer was ever given that CSM by an event recorded by <paramref name="knownAt"/>.</summary>
     public async Task<BookFigures?> QueryAsync(string csm, LocalDate asOf, Instant knownAt, CancellationToken cancellation)
     {
-        var candidates = 0;
+        if (!await WasEverGivenAsync(csm, knownAt, cancellation).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         var accounts = new List<BookAccount>();
         var renewals = new List<DueContract>();
         var yearBefore = asOf.PlusYears(-1);
-        await foreach (var (_, ledger) in LedgerLookup.JoinAsync(store, CandidatesAsync(csm, knownAt, cancellation), c => c, cancellation).ConfigureAwait(false))
+        await foreach (var (_, ledger) in LedgerLookup.JoinAsync(store, OwnedAsync(csm, asOf, knownAt, cancellation), c => c, cancellation).ConfigureAwait(false))
         {
-            candidates++;
             var timeline = ledger.KnownTimeline(knownAt);
             var book = ContractBook.AsOf(timeline, asOf);
-            if (book.Csm != csm)
-            {
-                continue;
-            }
 
             var arrBefore = ContractBook.AsOf(timeline, yearBefore).TotalArr;
             var everActive = Movement.ClassifyDays(timeline).TakeWhile(d => d.Date <= asOf).Any(d => d.ArrAfter > 0m);
@@ -69,14 +71,34 @@ public sealed class BookOfBusiness(NpgsqlDataSource dataSource, ReadModelTables 
             renewals.AddRange(RenewalsDue.Terms(ledger.Id, timeline).Where(t => t.TermEndDate > asOf && t.TermEndDate <= asOf.PlusDays(RenewalDays)));
         }
 
-        return candidates == 0
-            ? null
-            : BookFigures.Of(
+        return BookFigures.Of(
                 [.. accounts.OrderBy(a => a.CustomerId, StringComparer.Ordinal)],
                 [.. renewals.OrderBy(r => r.TermEndDate).ThenBy(r => r.CustomerId, StringComparer.Ordinal).ThenBy(r => r.ContractId, StringComparer.Ordinal)]);
     }
 
-    /// <summary>The customers given this CSM by any event recorded by <paramref name="knownAt"/>; whether it is still theirs is read from their timelines.</summary>
-    private IAsyncEnumerable<string> CandidatesAsync(string csm, Instant knownAt, CancellationToken cancellation) =>
-        CustomerStreams.WithEventsAsync(dataSource, tables, null, knownAt, "e.data -> 'customer' ->> 'csm' = $3", [csm], cancellation);
+    /// <summary>The customers the CSM owns at the end of the date (<see cref="Accounts"/>), in id order.</summary>
+    private async IAsyncEnumerable<string> OwnedAsync(
+        string csm, LocalDate asOf, Instant knownAt, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var command = dataSource.CreateCommand(
+            $"with {Accounts.Cte(tables, "@asOf")} select customer_id from accounts where csm = @csm order by customer_id collate \"C\"");
+        command.Parameters.AddWithValue("asOf", asOf);
+        command.Parameters.AddWithValue("knownAt", knownAt);
+        command.Parameters.AddWithValue("csm", csm);
+        await foreach (var id in ReaderRows.ReadAsync(command, r => r.GetString(0), cancellation).ConfigureAwait(false))
+        {
+            yield return id;
+        }
+    }
+
+    /// <summary>Whether an event recorded by the instant gave any customer this CSM, with a contract event or an assignment.</summary>
+    private async Task<bool> WasEverGivenAsync(string csm, Instant knownAt, CancellationToken cancellation)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select exists (select 1 from {tables.CustomerDetails} d where d.csm = @csm and d.known_from <= @knownAt) " +
+            $"or exists (select 1 from {tables.Signals} s where s.type = '{EventTypeNames.CustomerAssigned}' and s.csm = @csm and s.known_from <= @knownAt)");
+        command.Parameters.AddWithValue("csm", csm);
+        command.Parameters.AddWithValue("knownAt", knownAt);
+        return (bool)(await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false))!;
+    }
 }

@@ -2,6 +2,7 @@
 #pragma warning disable
 using CustomerSuccess.Metrics.Api;
 using CustomerSuccess.Metrics.Books;
+using CustomerSuccess.Metrics.Health;
 using CustomerSuccess.Metrics.Knowledge;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
@@ -18,14 +19,16 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly CustomerSuccess.Metrics.Api.ReportingOptions _reportingOptions;
         private readonly CustomerSuccess.Metrics.Books.BookOfBusiness _bookOfBusiness;
+        private readonly CustomerSuccess.Metrics.Health.HealthScores _healthScores;
         private readonly CustomerSuccess.Metrics.Knowledge.RecordingClock _recordingClock;
         private readonly NodaTime.IClock _clock;
 
-        public GET_api_v1_books_csm(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, CustomerSuccess.Metrics.Api.ReportingOptions reportingOptions, CustomerSuccess.Metrics.Books.BookOfBusiness bookOfBusiness, CustomerSuccess.Metrics.Knowledge.RecordingClock recordingClock, NodaTime.IClock clock) : base(wolverineHttpOptions)
+        public GET_api_v1_books_csm(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, CustomerSuccess.Metrics.Api.ReportingOptions reportingOptions, CustomerSuccess.Metrics.Books.BookOfBusiness bookOfBusiness, CustomerSuccess.Metrics.Health.HealthScores healthScores, CustomerSuccess.Metrics.Knowledge.RecordingClock recordingClock, NodaTime.IClock clock) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _reportingOptions = reportingOptions;
             _bookOfBusiness = bookOfBusiness;
+            _healthScores = healthScores;
             _recordingClock = recordingClock;
             _clock = clock;
         }
@@ -50,7 +53,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await CustomerSuccess.Metrics.Api.Endpoints.BookEndpoint.Get(csm, figureRequest, _bookOfBusiness, _reportingOptions, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await CustomerSuccess.Metrics.Api.Endpoints.BookEndpoint.Get(csm, figureRequest, _bookOfBusiness, _healthScores, _reportingOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
