@@ -30,7 +30,8 @@ public class BusTests(MetricsApp app) : IClassFixture<MetricsApp>
         var upsold = V1.ContractJson.Serialize(new V1.ContractUpsold("bus-2", "bus-a", "bus-a-c1", Day.AddMonths(1), 1_500m));
         var batch = V1.ContractJson.Serialize([
             new V1.ContractDownsold("bus-3", "bus-a", "bus-a-c1", Day.AddMonths(2), 500m),
-            new V1.ContractSigned("bus-4", "bus-b", "bus-b-c1", Day, Arr: 2_000m)]);
+            new V1.ContractSigned("bus-4", "bus-b", "bus-b-c1", Day, Arr: 2_000m),
+            new V1.NpsAnswered("bus-9", "bus-b", Day, "bus-b-cfo", 9)]);
         var refusedBatch = V1.ContractJson.Serialize([
             new V1.ContractCrossSold("bus-5", "bus-a", "bus-a-c2", Day.AddMonths(3), Arr: 3_000m),
             new V1.ContractUpsold("bus-6", "bus-a", "bus-a-c3", Day.AddMonths(4), 100m)]);
@@ -44,6 +45,9 @@ public class BusTests(MetricsApp app) : IClassFixture<MetricsApp>
         var deadLetters = await Eventually.GetAsync(app, "/api/v1/dead-letters", r => r["total"].GetValue<long>() == 2);
         Assert.Equal(11_000m, (await app.GetAsync("/api/v1/customers/bus-a?asOf=2030-01-01")).ShouldBe(HttpStatusCode.OK).Decimal("arr"));
         Assert.Equal(2_000m, (await app.GetAsync("/api/v1/customers/bus-b?asOf=2030-01-01")).ShouldBe(HttpStatusCode.OK).Decimal("arr"));
+        // Signals come by the bus as contract events do, in the same atomic batch.
+        var nps = (await app.GetAsync($"/api/v1/signals/nps?from={Day:yyyy-MM-dd}&to={Day:yyyy-MM-dd}")).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal((1, 1), (nps["responses"].GetValue<int>(), nps["promoters"].GetValue<int>()));
         var fromTheBus = (await app.GetAsync("/api/v1/customers/bus-a/events")).ShouldBe(HttpStatusCode.OK)["events"].AsArray();
         Assert.Equal(3, fromTheBus.Count);
         // No key stands behind a message: its events are kept as come by the bus, from no one named.

@@ -43,6 +43,13 @@ public class HostileSuiteTests(MetricsApp app) : IClassFixture<MetricsApp>
         ("/api/v1/audit/events", "knownAt=2030-01-01T00:00:00Z"),
         ("/api/v1/audit/restatements", "since=2024-01-01T00:00:00Z&until=2030-01-01T00:00:00Z"),
         ("/api/v1/periods/2024-03", "knownAt=2030-01-01T00:00:00Z"),
+        ("/api/v1/renewals", "from=2024-01-01&to=2024-12-31"),
+        ("/api/v1/metrics/ltv", "asOf=2024-12-31"),
+        ("/api/v1/books/dana", "asOf=2024-12-31"),
+        ("/api/v1/signals/nps", "from=2024-01-01&to=2024-12-31&csm=dana"),
+        ("/api/v1/signals/csat", "from=2024-01-01&to=2024-12-31&topic=t"),
+        ("/api/v1/customers/hs/health", "asOf=2024-12-31"),
+        ("/api/v1/health-scores", "asOf=2024-12-31&band=red"),
     ];
 
     private static readonly string Signing = Signed("hs-1", "hs", "hs-c1", "2024-01-15", 12_000);
@@ -85,6 +92,9 @@ public class HostileSuiteTests(MetricsApp app) : IClassFixture<MetricsApp>
             yield return Get($"customer id {id[..Math.Min(20, id.Length)]}", $"/api/v1/customers/{id}?asOf=2024-12-31", null);
             yield return Get($"customer events id {id[..Math.Min(20, id.Length)]}", $"/api/v1/customers/{id}/events", null);
             yield return Get($"customer timeline id {id[..Math.Min(20, id.Length)]}", $"/api/v1/customers/{id}/timeline", null);
+            yield return Get($"customer health id {id[..Math.Min(20, id.Length)]}", $"/api/v1/customers/{id}/health", null);
+            yield return Get($"book of csm {id[..Math.Min(20, id.Length)]}", $"/api/v1/books/{id}", null);
+            yield return Get($"nps of csm {id[..Math.Min(20, id.Length)]}", $"/api/v1/signals/nps?from=2024-01-01&to=2024-12-31&csm={id}", null);
             yield return new HostileCase($"dead letter id {id[..Math.Min(20, id.Length)]}", HttpMethod.Post, $"/api/v1/dead-letters/{id}/replay", null, null, null, null);
             yield return Get($"period {id[..Math.Min(20, id.Length)]}", $"/api/v1/periods/{id}", bad, "period");
             yield return new HostileCase($"period close {id[..Math.Min(20, id.Length)]}", HttpMethod.Post, $"/api/v1/periods/{id}/close", null, null, bad, ["period"]);
@@ -101,6 +111,25 @@ public class HostileSuiteTests(MetricsApp app) : IClassFixture<MetricsApp>
         yield return Get("restatements without since", "/api/v1/audit/restatements?until=2030-01-01T00:00:00Z", bad, "since");
 
         string Event(string fields) => $$"""{"eventId":"hs-x","type":"contract.signed","customerId":"hs-x","contractId":"hs-x-c1","effectiveDate":"2024-03-01",{{fields}}}""";
+        string Signal(string type, string fields) =>
+            $$"""{"eventId":"hs-s","type":"{{type}}","customerId":"hs","effectiveDate":"2024-03-01",{{fields}}}""";
+        yield return Get("csm with NUL", "/api/v1/health-scores?csm=a%00b", bad, "csm");
+        yield return Get("topic with NUL", "/api/v1/signals/csat?from=2024-01-01&to=2024-12-31&topic=a%00b", bad, "topic");
+        yield return Post("nps score 1e308", Signal("survey.nps_answered", "\"respondentId\":\"r\",\"score\":1e308"), bad, "score");
+        yield return Post("nps score NaN", Signal("survey.nps_answered", "\"respondentId\":\"r\",\"score\":NaN"), bad);
+        yield return Post("nps score as a string", Signal("survey.nps_answered", "\"respondentId\":\"r\",\"score\":\"9\""), bad, "score");
+        yield return Post("nps comment of 1 MB", Signal("survey.nps_answered", $"\"respondentId\":\"r\",\"score\":9,\"comment\":\"{new string('x', 1_000_000)}\""), bad, "comment");
+        yield return Post("csat score outside its scale", Signal("survey.csat_answered", "\"respondentId\":\"r\",\"score\":80,\"scale\":\"1-5\""), bad, "score");
+        yield return Post("csat scale as a number", Signal("survey.csat_answered", "\"respondentId\":\"r\",\"score\":3,\"scale\":5"), bad, "scale");
+        yield return Post("usage seats of 2^31", Signal("usage.reported", "\"licensedSeats\":2147483648,\"activeUsers\":1"), bad, "licensedSeats");
+        yield return Post("usage features nested", Signal("usage.reported", $"\"licensedSeats\":1,\"activeUsers\":1,\"features\":{new string('[', 60)}{new string(']', 60)}"), bad);
+        yield return Post("usage features of 10,000", Signal("usage.reported", $"\"licensedSeats\":1,\"activeUsers\":1,\"features\":[{string.Join(',', Enumerable.Range(0, 10_000).Select(i => $"\"f{i}\""))}]"), bad, "features");
+        yield return Post("participant with NUL", Signal("engagement.recorded", "\"kind\":\"qbr\",\"participants\":[\"da\\u0000na\"]"), bad, "participants");
+        yield return Post("churn reason with NUL", Churned("hs-n", "hs", "hs-c1", "2024-06-01", "bud\\u0000get"), bad, "reason");
+        yield return Post("customer name with NUL", Event("\"arr\":1,\"customer\":{\"name\":\"a\\u0000b\"}"), bad, "customer.name");
+        yield return Post("risk factor with quotes", Signal("risk.flagged", "\"factor\":\"x'; drop table mt_events;--\",\"severity\":\"high\""), bad, "factor");
+        yield return Post("assignment with an object csm", Signal("customer.assigned", "\"csm\":{\"name\":\"dana\"},\"touchModel\":\"high\""), bad, "csm");
+        yield return Post("signal with a contractId", Signal("risk.cleared", "\"factor\":\"low_usage\",\"contractId\":\"c\""), bad, "contractId");
         yield return Post("deep nesting", new string('[', 100_000) + new string(']', 100_000), bad);
         yield return Post("20 MB body", "[" + string.Join(',', Enumerable.Repeat(Signing, 20 * 1024 * 1024 / Signing.Length)) + "]", HttpStatusCode.RequestEntityTooLarge);
         yield return Post("NaN", Event("\"arr\":NaN"), bad);

@@ -200,6 +200,17 @@ public class SignalsTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsyncLif
     }
 
     [Fact]
+    public async Task a_replay_of_the_log_gives_the_same_signal_table_and_the_event_log_names_each_signals_customer()
+    {
+        var verify = await app.ExecuteHostCommandAsync("replay", "verify");
+        Assert.True(verify.Code == 0, verify.Error + verify.Output);
+
+        var log = await CsvReply.GetAsync(app, "/api/v1/audit/events?format=csv");
+        var nps = log.Rows.Single(r => r["eventId"] == "sg-5");
+        Assert.Equal(("survey.nps_answered", "sg-a", "2025-03-20"), (nps["type"], nps["customerId"], nps["effectiveDate"]));
+    }
+
+    [Fact]
     public async Task signal_events_are_idempotent_voidable_and_refused_when_changed_under_the_same_id()
     {
         var resend = (await app.PostEventsAsync(Nps("sg-4", "sg-a", "2025-03-01", "a-1", 10))).ShouldBe(HttpStatusCode.OK);

@@ -218,6 +218,12 @@ public sealed class ReadParameters(IQueryCollection query)
             return null;
         }
 
+        if (text is not null && text.Any(char.IsControl))
+        {
+            _errors[name] = ["must not contain control characters"];
+            return null;
+        }
+
         return text;
     }
 

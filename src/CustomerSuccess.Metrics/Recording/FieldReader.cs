@@ -9,6 +9,9 @@ namespace CustomerSuccess.Metrics.Recording;
 /// <summary>Reads the fields of one JSON object with their bounds, collecting an error per field under the object's path.</summary>
 internal sealed class FieldReader(JsonElement element, string path, Dictionary<string, List<string>> errors)
 {
+    /// <summary>The store keeps events as JSON that cannot hold the character U+0000.</summary>
+    private const string NulCharacter = "must not contain the character U+0000 (NUL)";
+
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
     private bool _hasErrors;
 
@@ -119,6 +122,12 @@ internal sealed class FieldReader(JsonElement element, string path, Dictionary<s
         if (string.IsNullOrWhiteSpace(text))
         {
             Error(name, "must not be blank");
+            return null;
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            Error(name, NulCharacter);
             return null;
         }
 
@@ -266,6 +275,7 @@ internal sealed class FieldReader(JsonElement element, string path, Dictionary<s
             }
 
             var refused = string.IsNullOrWhiteSpace(text) ? "must not hold a blank string"
+                : text.Contains('\0', StringComparison.Ordinal) ? NulCharacter
                 : text.Length > maxLength ? $"must hold strings of at most {maxLength} characters"
                 : items.Contains(text, StringComparer.Ordinal) ? $"names '{text}' twice; send each once"
                 : problem?.Invoke(text);
