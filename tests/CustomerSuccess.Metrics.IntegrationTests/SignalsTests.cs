@@ -200,6 +200,26 @@ public class SignalsTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsyncLif
     }
 
     [Fact]
+    public async Task the_bands_over_time_are_each_month_ends_distribution_ending_with_the_one_asked_for()
+    {
+        var reply = (await app.GetAsync("/api/v1/health-scores?asOf=2025-06-30&interval=month")).ShouldBe(HttpStatusCode.OK);
+        var series = reply["series"].AsArray();
+        Assert.Equal(12, series.Count);
+        Assert.Equal(("2024-07-31", "2025-06-30"), (series[0]!["date"]!.GetValue<string>(), series[^1]!["date"]!.GetValue<string>()));
+        Assert.Equal(reply["distribution"].ToJsonString(), series[^1]!["distribution"]!.ToJsonString());
+        Assert.Equal(0, series[0]!["distribution"]!["customers"]!.GetValue<int>());
+        foreach (var point in series.Skip(6))
+        {
+            var date = point!["date"]!.GetValue<string>();
+            var alone = (await app.GetAsync($"/api/v1/health-scores?asOf={date}")).ShouldBe(HttpStatusCode.OK);
+            Assert.Equal(alone["distribution"].ToJsonString(), point["distribution"]!.ToJsonString());
+        }
+
+        Assert.Empty((await app.GetAsync("/api/v1/health-scores?asOf=2025-06-30")).ShouldBe(HttpStatusCode.OK)["series"].AsArray());
+        (await app.GetAsync("/api/v1/health-scores?asOf=2025-06-30&interval=day")).ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task a_replay_of_the_log_gives_the_same_signal_table_and_the_event_log_names_each_signals_customer()
     {
         var verify = await app.ExecuteHostCommandAsync("replay", "verify");

@@ -2,6 +2,7 @@ using System.Globalization;
 using CustomerSuccess.Metrics.Access;
 using CustomerSuccess.Metrics.Api.Access;
 using CustomerSuccess.Metrics.Health;
+using CustomerSuccess.Metrics.Periods;
 using CustomerSuccess.Metrics.Signals;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -27,10 +28,16 @@ public sealed record ScoredCustomerView(
         c.Health.Score, c.Health.Band, c.Facts.Usage?.Adoption, c.Facts.Risks.Count);
 }
 
+public sealed record BandsOnDateView(LocalDate Date, BandCountsView Distribution, IReadOnlyList<BandCountsView> BySegment, IReadOnlyList<BandCountsView> ByCsm)
+{
+    public static BandsOnDateView Of(BandsOnDate b) => new(b.Date, BandCountsView.Of(b.Distribution),
+        [.. b.BySegment.Select(s => BandCountsView.Of(s.Bands, segment: s.Segment))], [.. b.ByCsm.Select(s => BandCountsView.Of(s.Bands, csm: s.Csm))]);
+}
+
 public sealed record HealthScoresResponse(
     LocalDate AsOf, Instant KnownAt, string? Segment, string? Csm, string? TouchModel, string? Band, string Currency, BandCountsView Distribution,
-    IReadOnlyList<BandCountsView> BySegment, IReadOnlyList<BandCountsView> ByCsm, AdoptionView Adoption, int Total, int Limit, int Offset,
-    IReadOnlyList<ScoredCustomerView> Customers);
+    IReadOnlyList<BandCountsView> BySegment, IReadOnlyList<BandCountsView> ByCsm, AdoptionView Adoption, IReadOnlyList<BandsOnDateView> Series,
+    int Total, int Limit, int Offset, IReadOnlyList<ScoredCustomerView> Customers);
 
 /// <summary>
 /// GET /api/v1/health-scores: the health of every active customer as of a date, lowest score first, with the distribution of
@@ -46,20 +53,26 @@ public static class HealthScoresEndpoint
     [Tags("Figures")]
     [EndpointSummary("Health scores of the active customers, lowest first, with the distribution of bands per segment and per CSM")]
     [AcceptsQuery(QueryParameter.AsOf, QueryParameter.KnownAt, QueryParameter.Segment, QueryParameter.Csm, QueryParameter.TouchModel, QueryParameter.Band,
-        QueryParameter.Limit, QueryParameter.Offset, QueryParameter.Format)]
+        QueryParameter.Interval, QueryParameter.Limit, QueryParameter.Offset, QueryParameter.Format)]
     [ProducesResponseType<HealthScoresResponse>(StatusCodes.Status200OK, "application/json", ResponseFormats.CsvMediaType)]
     public static IResult Get(FigureRequest request, HealthScores scores, HealthFactsReader facts, ReportingOptions reporting) =>
-        new StreamedResult(request, $"health-scores-{request.AsOf:yyyy-MM-dd}",
+        request.Interval is ReportingInterval.Day or ReportingInterval.Week
+            ? Problems.Invalid("interval", "must be month, quarter or year here: each point of the series scores every customer")
+            : new StreamedResult(request, $"health-scores-{request.AsOf:yyyy-MM-dd}",
             async (json, cancellation) =>
             {
                 var r = await QueryAsync(request, scores, cancellation).ConfigureAwait(false);
+                var series = request.Interval is null
+                    ? []
+                    : await scores.SeriesAsync(SeriesDates(request), request.KnownAt,
+                        new AccountFilter(request.Segment, request.Csm, request.TouchModel), cancellation).ConfigureAwait(false);
                 var a = r.Adoption;
                 json.Item(new HealthScoresResponse(request.AsOf, request.KnownAt, request.Segment, request.Csm, request.TouchModel, request.Band,
                     reporting.Currency, BandCountsView.Of(r.Distribution), [.. r.BySegment.Select(s => BandCountsView.Of(s.Bands, segment: s.Segment))],
                     [.. r.ByCsm.Select(s => BandCountsView.Of(s.Bands, csm: s.Csm))],
                     new AdoptionView(a.Reporting, a.Mean, a.Median, facts.Model.AdoptionTarget, a.AtTarget,
                         [.. a.Buckets.Select(b => new AdoptionBucketView(b.Range, b.Customers))]),
-                    r.Customers.Count, request.Limit, request.Offset,
+                    [.. series.Select(BandsOnDateView.Of)], r.Customers.Count, request.Limit, request.Offset,
                     [.. r.Customers.Skip(request.Offset).Take(request.Limit).Select(ScoredCustomerView.Of)]));
             },
             async (csv, cancellation) =>
@@ -74,6 +87,10 @@ public static class HealthScoresEndpoint
                          c.OpenRisks.ToString(CultureInfo.InvariantCulture)], cancellation).ConfigureAwait(false);
                 }
             });
+
+    /// <summary>The end of each period of the interval over the twelve months that end on asOf, the last being asOf itself.</summary>
+    private static IReadOnlyList<LocalDate> SeriesDates(FigureRequest request) =>
+        [.. ReportingPeriods.Split(request.AsOf.PlusYears(-1).PlusDays(1), request.AsOf, request.Interval).Select(p => p.To)];
 
     private static Task<HealthScoresReport> QueryAsync(FigureRequest request, HealthScores scores, CancellationToken cancellation) =>
         scores.QueryAsync(request.AsOf, request.KnownAt, new AccountFilter(request.Segment, request.Csm, request.TouchModel), request.Band, cancellation);

@@ -37,6 +37,10 @@ public sealed record AdoptionDistribution(int Reporting, decimal? Mean, decimal?
     }
 }
 
+/// <summary>The bands of the customers counted at the end of one date, overall, per segment and per CSM.</summary>
+public sealed record BandsOnDate(
+    LocalDate Date, BandCounts Distribution, IReadOnlyList<(string? Segment, BandCounts Bands)> BySegment, IReadOnlyList<(string? Csm, BandCounts Bands)> ByCsm);
+
 public sealed record HealthScoresReport(
     IReadOnlyList<ScoredCustomer> Customers, BandCounts Distribution, IReadOnlyList<(string? Segment, BandCounts Bands)> BySegment,
     IReadOnlyList<(string? Csm, BandCounts Bands)> ByCsm, AdoptionDistribution Adoption);
@@ -59,10 +63,28 @@ public sealed class HealthScores(HealthFactsReader facts)
         var listed = scored.Where(s => band is null || s.Health.Band == band)
             .OrderBy(s => s.Health.Score).ThenBy(s => s.Facts.CustomerId, StringComparer.Ordinal)
             .ToList();
-        return new HealthScoresReport(
-            listed, BandCounts.Of(scored),
-            [.. scored.GroupBy(s => s.Facts.Segment).OrderBy(g => g.Key ?? "\uffff", StringComparer.Ordinal).Select(g => (g.Key, BandCounts.Of(g)))],
-            [.. scored.GroupBy(s => s.Facts.Csm).OrderBy(g => g.Key ?? "\uffff", StringComparer.Ordinal).Select(g => (g.Key, BandCounts.Of(g)))],
-            adoption);
+        var bands = Bands(asOf, scored);
+        return new HealthScoresReport(listed, bands.Distribution, bands.BySegment, bands.ByCsm, adoption);
     }
+
+    /// <summary>The bands at the end of each date, as known at one instant, each date computed on its own.</summary>
+    public async Task<IReadOnlyList<BandsOnDate>> SeriesAsync(
+        IReadOnlyList<LocalDate> dates, Instant knownAt, AccountFilter filter, CancellationToken cancellation)
+    {
+        var series = new List<BandsOnDate>(dates.Count);
+        foreach (var date in dates)
+        {
+            var all = await facts.ReadAsync(date, knownAt, null, cancellation).ConfigureAwait(false);
+            series.Add(Bands(date, [.. all.Values
+                .Where(f => f.Arr > 0m && filter.Matches(f.Segment, f.Csm, f.TouchModel))
+                .Select(f => new ScoredCustomer(f, HealthScore.Compute(f, date, facts.Model)))]));
+        }
+
+        return series;
+    }
+
+    private static BandsOnDate Bands(LocalDate date, IReadOnlyList<ScoredCustomer> scored) => new(
+        date, BandCounts.Of(scored),
+        [.. scored.GroupBy(s => s.Facts.Segment).OrderBy(g => g.Key ?? "\uffff", StringComparer.Ordinal).Select(g => (g.Key, BandCounts.Of(g)))],
+        [.. scored.GroupBy(s => s.Facts.Csm).OrderBy(g => g.Key ?? "\uffff", StringComparer.Ordinal).Select(g => (g.Key, BandCounts.Of(g)))]);
 }
