@@ -57,11 +57,14 @@ public sealed class ReadModelTables(string schema)
 
     /// <summary>
     /// An SQL condition: null while the store holds no events; else whether the tables filled from every event hold
-    /// anything. False for a store written by an earlier version that had no such tables, until it is rebuilt.
+    /// anything, and whether the customer details hold the CSMs that events sent. False for a store written by an earlier
+    /// version that had no such tables or columns, until it is rebuilt.
     /// </summary>
     public string KeptForEveryEvent =>
         $"case when not exists (select 1 from {Schema}.mt_events) then null " +
-        $"else exists (select 1 from {EventReceipts}) and exists (select 1 from {RecordedInstants}) end";
+        $"else exists (select 1 from {EventReceipts}) and exists (select 1 from {RecordedInstants}) " +
+        $"and (exists (select 1 from {CustomerDetails} where csm is not null) " +
+        $"or not exists (select 1 from {Schema}.mt_events e where e.data -> 'customer' ->> 'csm' is not null)) end";
 
     public IEnumerable<ISchemaObject> Build()
     {
