@@ -2,7 +2,6 @@ using System.Text.Json;
 using CustomerSuccess.Metrics.ArrChanges;
 using CustomerSuccess.Metrics.Ledger;
 using Marten;
-using Npgsql;
 using Wolverine;
 using Wolverine.Marten;
 using Wolverine.Postgresql.Transport;
@@ -52,8 +51,10 @@ public sealed class ArrChangeRelay(
             {
                 relayed = await RelayAsync(stoppingToken);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever the store or the bus throws (the store wraps a lost connection in exceptions of its own), the
+                // relay waits and tries again: the changes stay waiting in the feed, and a relay that gave up would stop the host.
                 logger.LogWarning(e, "Could not hand ARR changes to the message bus; trying again");
                 relayed = 0;
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
