@@ -15,6 +15,7 @@ public sealed class AccessibilityTests(DashboardHost host)
         { "churn", "churn?asOf=2025-12-31&period=year" },
         { "movements", "movements?asOf=2025-12-31&period=year" },
         { "closes", "closes?asOf=2025-12-31&period=year" },
+        { "health", "health?asOf=2025-12-31&period=year" },
         { "customer", $"customer/{DashboardHost.LateCustomer}?asOf=2025-12-31&period=year" },
     };
 

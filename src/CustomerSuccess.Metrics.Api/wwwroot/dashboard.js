@@ -670,6 +670,55 @@
     }) };
   }
 
+  // Customer health: NPS and CSAT over the period, the bands of the active customers on the as-of date, the lowest scores.
+  async function health(route, knownAt) {
+    const p = periods(route.asOf, route.period);
+    const common = { knownAt, segment: route.segment };
+    const [nps, csat, scores] = await Promise.all([
+      api('signals/nps', Object.assign({ from: p.from, to: p.to }, common)),
+      api('signals/csat', Object.assign({ from: p.from, to: p.to }, common)),
+      api('health-scores', Object.assign({ asOf: route.asOf, limit: 20 }, common)),
+    ]);
+    const score = (value) => value === null || value === undefined ? '—' : value.toFixed(1);
+    const card = (key, label, value, text) => el('li', { class: 'card', 'data-figure': key, 'data-value': value === null ? '' : String(value) }, [el('h2', { text: label }), el('p', { class: 'value', text })]);
+    const bands = (rows, key, label) => table('Health bands by ' + label + ' on ' + route.asOf, [
+      { label: label[0].toUpperCase() + label.slice(1), value: (r) => r[key] || '(none)', rowHeader: true },
+      { label: 'Customers', num: true, value: (r) => count(r.customers) },
+      { label: 'Red', num: true, value: (r) => count(r.red), attrs: (r) => ({ 'data-band': 'red', 'data-value': r.red }) },
+      { label: 'Yellow', num: true, value: (r) => count(r.yellow), attrs: (r) => ({ 'data-band': 'yellow', 'data-value': r.yellow }) },
+      { label: 'Green', num: true, value: (r) => count(r.green), attrs: (r) => ({ 'data-band': 'green', 'data-value': r.green }) },
+    ], rows);
+    const link = (c) => el('a', { href: routeHash(route, { page: 'customer', id: c.customerId }), text: c.customerId });
+    const columns = [
+      { label: 'Customer', cell: link, rowHeader: true },
+      { label: 'Segment', value: (c) => c.segment ? segmentName(c.segment) : '—' },
+      { label: 'CSM', value: (c) => c.csm || '—' },
+      { label: 'Score', num: true, value: (c) => score(c.score), attrs: (c) => ({ 'data-field': 'score', 'data-value': c.score }) },
+      { label: 'Band', value: (c) => c.band, attrs: (c) => ({ 'data-field': 'band' }) },
+      { label: 'Adoption', num: true, value: (c) => percent(c.adoption) },
+      { label: 'Open risks', num: true, value: (c) => count(c.openRisks) },
+      { label: 'ARR', num: true, value: (c) => money(c.arr, scores.currency) },
+    ];
+    const csv = () => [['customerId', 'segment', 'csm', 'score', 'band', 'adoption', 'openRisks', 'arr', 'currency']]
+      .concat(scores.customers.map((c) => [c.customerId, c.segment, c.csm, c.score, c.band, c.adoption, c.openRisks, c.arr, scores.currency]));
+    const d = scores.distribution;
+    const nodes = [
+      ...heading('Customer health', scope(route) + ': NPS and CSAT from ' + p.from + ' to ' + p.to + '; health scores of the customers active on ' + route.asOf + '.'),
+      el('ul', { class: 'cards' }, [
+        card('nps', 'NPS (' + count(nps.responses) + ' respondents)', nps.nps, score(nps.nps)),
+        card('csat', 'CSAT, satisfied answers (' + count(csat.responses) + ')', csat.csat, csat.csat === null ? '—' : score(csat.csat) + '%'),
+        card('green', 'Green', d.green, count(d.green) + ' of ' + count(d.customers)),
+        card('yellow', 'Yellow', d.yellow, count(d.yellow) + ' of ' + count(d.customers)),
+        card('red', 'Red', d.red, count(d.red) + ' of ' + count(d.customers)),
+      ]),
+      bands(scores.bySegment.map((r) => Object.assign({}, r, { segment: r.segment ? segmentName(r.segment) : null })), 'segment', 'segment'),
+      bands(scores.byCsm, 'csm', 'CSM'),
+      el('div', { class: 'toolbar' }, csvButton('the lowest health scores', 'health-' + route.asOf + '.csv', csv)),
+      table('The ' + scores.customers.length + ' lowest health scores of ' + count(scores.total) + ' on ' + route.asOf, columns, scores.customers),
+    ];
+    return { nodes };
+  }
+
   // The twelve months that end with the as-of date's month (the last one only once it has ended), oldest first.
   function monthsTo(asOf) {
     const last = monthEnd(asOf) === asOf ? asOf : addDays(asOf.slice(0, 8) + '01', -1);
@@ -735,10 +784,10 @@
     }) };
   }
 
-  const PAGES = { overview, trend, bridge, retention, cost, churn, movements, closes, customer };
+  const PAGES = { overview, trend, bridge, retention, cost, churn, movements, closes, health, customer };
   const TITLES = {
     overview: 'Overview', trend: 'ARR trend', bridge: 'ARR bridge', retention: 'Retention', cost: 'Cost of retention', churn: 'Churn',
-    movements: 'Movements', closes: 'Closed periods', customer: 'Customer',
+    movements: 'Movements', closes: 'Closed periods', health: 'Customer health', customer: 'Customer',
   };
 
   // ---- the "as known at" choices: the latest recorded instants, newest first ----
