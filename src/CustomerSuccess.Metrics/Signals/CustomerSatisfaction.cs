@@ -50,8 +50,8 @@ public sealed class CustomerSatisfaction(SurveyAnswers answers)
                 .OrderBy(g => g.Key ?? "\uffff", StringComparer.Ordinal)
                 .Select(g => new SignalGroup<CsatFigures>(d, g.Key, CsatFigures.Of([.. g]))))
             .ToList();
-        var series = ReportingPeriods.Split(from, to, interval ?? ReportingInterval.Month)
-            .Select(p => new SignalPeriod<CsatFigures>(p.From, p.To, CsatFigures.Of([.. all.Where(a => a.Date >= p.From && a.Date <= p.To)])))
+        var series = AnswersByPeriod.Of(ReportingPeriods.Split(from, to, interval ?? ReportingInterval.Month), all)
+            .Select(b => new SignalPeriod<CsatFigures>(b.Period.From, b.Period.To, CsatFigures.Of([.. b.Answers])))
             .ToList();
         return new CsatReport(CsatFigures.Of(all), groups, series, all);
     }

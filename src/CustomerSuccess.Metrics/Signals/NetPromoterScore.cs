@@ -46,9 +46,8 @@ public sealed class NetPromoterScore(SurveyAnswers answers)
                 .OrderBy(g => g.Key ?? "\uffff", StringComparer.Ordinal)
                 .Select(g => new SignalGroup<NpsFigures>(d, g.Key, NpsFigures.Of([.. g.Select(a => a.Score)]))))
             .ToList();
-        var series = ReportingPeriods.Split(from, to, interval ?? ReportingInterval.Month)
-            .Select(p => new SignalPeriod<NpsFigures>(p.From, p.To,
-                NpsFigures.Of([.. LatestPerRespondent([.. all.Where(a => a.Date >= p.From && a.Date <= p.To)]).Select(a => a.Score)])))
+        var series = AnswersByPeriod.Of(ReportingPeriods.Split(from, to, interval ?? ReportingInterval.Month), all)
+            .Select(b => new SignalPeriod<NpsFigures>(b.Period.From, b.Period.To, NpsFigures.Of([.. LatestPerRespondent(b.Answers).Select(a => a.Score)])))
             .ToList();
         return new NpsReport(NpsFigures.Of([.. counted.Select(a => a.Score)]), groups, series, counted);
     }

@@ -1,4 +1,5 @@
 using CustomerSuccess.Metrics.Ledger;
+using CustomerSuccess.Metrics.Periods;
 using Npgsql;
 using NodaTime;
 
@@ -16,6 +17,28 @@ public sealed record AccountFilter(string? Segment, string? Csm, string? TouchMo
 
     public bool Matches(string? segment, string? csm, string? touchModel) =>
         (Segment is null || Segment == segment) && (Csm is null || Csm == csm) && (TouchModel is null || TouchModel == touchModel);
+}
+
+/// <summary>The answers of each period, the periods contiguous and in date order: each answer is placed once, by binary search.</summary>
+public static class AnswersByPeriod
+{
+    public static IReadOnlyList<(ReportingPeriod Period, IReadOnlyList<SurveyAnswer> Answers)> Of(
+        IReadOnlyList<ReportingPeriod> periods, IReadOnlyList<SurveyAnswer> answers)
+    {
+        var buckets = periods.Select(_ => new List<SurveyAnswer>()).ToArray();
+        var starts = periods.Select(p => p.From).ToArray();
+        foreach (var answer in answers)
+        {
+            var index = Array.BinarySearch(starts, answer.Date);
+            index = index >= 0 ? index : ~index - 1;
+            if (index >= 0 && answer.Date <= periods[index].To)
+            {
+                buckets[index].Add(answer);
+            }
+        }
+
+        return [.. periods.Select((p, i) => (p, (IReadOnlyList<SurveyAnswer>)buckets[i]))];
+    }
 }
 
 /// <summary>Reads the survey answers of one type dated in a period, as known at an instant.</summary>
