@@ -68,4 +68,18 @@ public class HealthScoreTests
         Assert.NotEmpty(new HealthModel { AdoptionTarget = 0m }.Problems());
         Assert.NotEmpty(new HealthModel { OnboardingDays = 0 }.Problems());
     }
+
+    [Fact]
+    public void each_customer_falls_in_exactly_one_adoption_range()
+    {
+        int[] active = [0, 19, 20, 79, 80, 100, 101, 250];
+        var customers = active.Select(a => Facts(new UsageFact(AsOf, 100, a, "u"))).ToList();
+
+        var distribution = AdoptionDistribution.Of(customers, 0.8m);
+
+        Assert.Equal(active.Length, distribution.Buckets.Sum(b => b.Customers));
+        Assert.Equal([2, 1, 0, 1, 2, 2], distribution.Buckets.Select(b => b.Customers));
+        Assert.Equal((8, 4), (distribution.Reporting, distribution.AtTarget));
+        Assert.Equal(0.795m, distribution.Median);
+    }
 }

@@ -23,8 +23,12 @@ public sealed record BandCounts(int Red, int Yellow, int Green)
 /// </summary>
 public sealed record AdoptionDistribution(int Reporting, decimal? Mean, decimal? Median, int AtTarget, IReadOnlyList<(string Range, int Customers)> Buckets)
 {
-    private static readonly (decimal From, decimal To, string Name)[] Ranges =
-        [(0m, 0.2m, "0-20%"), (0.2m, 0.4m, "20-40%"), (0.4m, 0.6m, "40-60%"), (0.6m, 0.8m, "60-80%"), (0.8m, 1m, "80-100%"), (1m, decimal.MaxValue, "over 100%")];
+    /// <summary>Each range holds its lower bound and not its upper one, but for 80-100%, which holds exactly 100%.</summary>
+    private static readonly (Func<decimal, bool> Holds, string Name)[] Ranges =
+    [
+        (v => v < 0.2m, "0-20%"), (v => v >= 0.2m && v < 0.4m, "20-40%"), (v => v >= 0.4m && v < 0.6m, "40-60%"),
+        (v => v >= 0.6m && v < 0.8m, "60-80%"), (v => v >= 0.8m && v <= 1m, "80-100%"), (v => v > 1m, "over 100%"),
+    ];
 
     public static AdoptionDistribution Of(IEnumerable<HealthFacts> customers, decimal target)
     {
@@ -33,7 +37,7 @@ public sealed record AdoptionDistribution(int Reporting, decimal? Mean, decimal?
             : values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2m;
         return new AdoptionDistribution(
             values.Count, values.Count == 0 ? null : values.Sum() / values.Count, median, values.Count(v => v >= target),
-            [.. Ranges.Select(r => (r.Name, values.Count(v => v >= r.From && (v < r.To || (r.To == 1m && v == 1m)))))]);
+            [.. Ranges.Select(r => (r.Name, values.Count(r.Holds)))]);
     }
 }
 
