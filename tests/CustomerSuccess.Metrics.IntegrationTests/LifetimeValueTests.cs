@@ -50,4 +50,15 @@ public class LifetimeValueTests(MetricsApp app) : IClassFixture<MetricsApp>, IAs
         Assert.Empty(smb["segments"].AsArray());
         (await app.GetAsync("/api/v1/metrics/ltv?asOf=2025-12-31&from=2025-01-01")).ShouldBe(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task the_csv_has_a_row_for_the_book_and_one_for_each_segment_with_the_json_figures()
+    {
+        var json = (await app.GetAsync("/api/v1/metrics/ltv?asOf=2025-12-31")).ShouldBe(HttpStatusCode.OK);
+        var csv = (await CsvReply.GetAsync(app, "/api/v1/metrics/ltv?asOf=2025-12-31&format=csv")).ShouldBe(HttpStatusCode.OK);
+
+        Assert.Equal(["", "smb", "mid_market", "enterprise"], csv.Rows.Select(r => r["segment"]));
+        Assert.Equal(json.Decimal("lifetimeValue").ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), csv.Rows[0]["lifetimeValue"]);
+        Assert.Equal("", csv.Rows.Single(r => r["segment"] == "enterprise")["lifetimeValue"]);
+    }
 }

@@ -43,10 +43,9 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var lifetimeValueResponse_response = await CustomerSuccess.Metrics.Api.Endpoints.LifetimeValueEndpoint.Get(figureRequest, _lifetimeValueQuery, _reportingOptions, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = CustomerSuccess.Metrics.Api.Endpoints.LifetimeValueEndpoint.Get(figureRequest, _lifetimeValueQuery, _reportingOptions);
 
-            // Writing the response body to JSON because this was the first 'return variable' in the method signature
-            await WriteJsonAsync(httpContext, lifetimeValueResponse_response, 404);
+            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 
