@@ -10,6 +10,13 @@ internal enum BookEventType : byte
     Churned,
     Voided,
     RetentionCost,
+    NpsAnswered,
+    CsatAnswered,
+    UsageReported,
+    EngagementRecorded,
+    RiskFlagged,
+    RiskCleared,
+    CustomerAssigned,
 }
 
 /// <summary>
@@ -21,7 +28,10 @@ internal struct BookEvent
     /// <summary>1-based customer number; 0 for book-level events (retention costs).</summary>
     public int Customer;
 
-    /// <summary>Position in the customer's own send order, 1-based: the N of eventId "cust-00042-eN".</summary>
+    /// <summary>
+    /// Position in the customer's own send order, 1-based: the N of eventId "cust-00042-eN"; for signal events, among the
+    /// customer's signals: the N of "cust-00042-sN".
+    /// </summary>
     public int Number;
 
     /// <summary>Order of creation within the customer; breaks ties between events sent the same day.</summary>
@@ -30,16 +40,19 @@ internal struct BookEvent
     /// <summary>Contract number within the customer: the N of contractId "cust-00042-cN".</summary>
     public int Contract;
 
-    /// <summary>Effective date (contract events) or date (retention costs), as <see cref="DateOnly.DayNumber"/>.</summary>
+    /// <summary>Effective date (contract and signal events) or date (retention costs), as <see cref="DateOnly.DayNumber"/>.</summary>
     public int EffectiveDay;
 
     /// <summary>The day the publisher sends the event; later than the effective date only for backdated upsells.</summary>
     public int SendDay;
 
-    /// <summary>Term end as a day number, for openings and renewals.</summary>
+    /// <summary>Term end as a day number, for openings and renewals; for usage reports, the first day the report covers.</summary>
     public int TermEndDay;
 
-    /// <summary>ARR (openings, renewals), ARR change (upsell, downsell) or cost amount. Always whole.</summary>
+    /// <summary>
+    /// ARR (openings, renewals), ARR change (upsell, downsell) or cost amount. Always whole. For usage reports the logins,
+    /// for CSAT answers the number of the support ticket answered about.
+    /// </summary>
     public long Amount;
 
     /// <summary>For a void: the <see cref="Number"/> of the voided event of the same customer.</summary>
@@ -50,8 +63,24 @@ internal struct BookEvent
     /// <summary>Billing period of an opening or renewal: 12 is sent as "arr", 1 or 3 as recurringAmount/periodMonths.</summary>
     public byte PeriodMonths;
 
-    /// <summary>Product index (openings), churn reason index or retention cost category index.</summary>
+    /// <summary>
+    /// Product index (openings), churn reason index or retention cost category index. For signal events: the respondent
+    /// index (survey answers), engagement kind index, risk factor index or CSM index (assignments).
+    /// </summary>
     public sbyte Detail;
+
+    /// <summary>
+    /// For signal events: the NPS comment index plus one (0: no comment), whether a CSAT answer is on the scale 1-100 (1)
+    /// rather than 1-5 (0), the features used (a usage report's bit mask), the CSM index of an engagement, the severity
+    /// index of a risk, or the touch model index of an assignment.
+    /// </summary>
+    public byte Variant;
+
+    /// <summary>For signal events: the score of a survey answer, or the active users of a usage report.</summary>
+    public int Value;
+
+    /// <summary>For usage reports: the seats licensed.</summary>
+    public int Seats;
 
     /// <summary>Segment index of the customer object sent with the event, or -1 when none is sent.</summary>
     public sbyte CustomerSegment;

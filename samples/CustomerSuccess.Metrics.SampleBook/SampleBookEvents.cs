@@ -25,6 +25,48 @@ internal static class Vocabulary
     public static readonly string[] CostCategories = ["cs_team", "tooling", "programs"];
 
     public const string VoidReason = "entered twice";
+
+    /// <summary>The people at a customer who answer surveys; each customer has the first one to three, as "cust-00042-admin".</summary>
+    public static readonly string[] Respondents = ["admin", "champion", "sponsor"];
+
+    public static readonly string[] NpsComments =
+    [
+        "Saves our team hours every week", "Support answers fast and well", "The renewal reports are exactly what we needed",
+        "Too few of our people use it", "Hard to roll out to new teams", "Too expensive for what we use",
+    ];
+
+    /// <summary>The first comments are a promoter's, from this index on a detractor's.</summary>
+    public const int DetractorComments = 3;
+
+    /// <summary>In order of how widely they are used: a customer using k features uses the first k.</summary>
+    public static readonly string[] Features = ["dashboards", "reports", "alerts", "exports", "integrations", "automations", "api", "sso"];
+
+    public static readonly string[] EngagementKinds = ["qbr", "training", "onboarding_session", "check_in", "webinar", "escalation"];
+    public const int Qbr = 0;
+    public const int Training = 1;
+    public const int OnboardingSession = 2;
+    public const int CheckIn = 3;
+    public const int Webinar = 4;
+    public const int Escalation = 5;
+
+    /// <summary>Who joins the CSM: the account executive at a QBR (one per CSM), and who runs the other touches.</summary>
+    public static readonly string[] AccountExecutives = ["lee", "maya", "noor", "omar", "pia"];
+    public const string OnboardingLead = "rosa";
+    public const string SupportLead = "quinn";
+    public const string WebinarHost = "sam";
+
+    public static readonly string[] RiskFactors = ["low_usage", "champion_left", "budget_cut"];
+    public const int LowUsage = 0;
+    public const int ChampionLeft = 1;
+    public const int BudgetCut = 2;
+
+    public static readonly string[] Severities = ["low", "medium", "high"];
+    public const int Low = 0;
+    public const int Medium = 1;
+    public const int High = 2;
+
+    /// <summary>Indexed by segment: enterprise accounts are served high touch, mid-market low touch, SMB tech touch.</summary>
+    public static readonly string[] TouchModels = ["tech", "low", "high"];
 }
 
 /// <summary>Per-customer facts that every event of the customer shares.</summary>
@@ -141,6 +183,11 @@ internal sealed class SampleBookEvents : IReadOnlyList<JsonObject>, IList<JsonOb
         }
 
         var customerId = "cust-" + _customers.Digits(e.Customer);
+        if (e.Type >= BookEventType.NpsAnswered)
+        {
+            return RenderSignal(in e, customerId);
+        }
+
         var json = new JsonObject { ["eventId"] = EventId(customerId, e.Number) };
         if (e.Type == BookEventType.Voided)
         {
@@ -197,6 +244,94 @@ internal sealed class SampleBookEvents : IReadOnlyList<JsonObject>, IList<JsonOb
         }
 
         return json;
+    }
+
+    private static JsonObject RenderSignal(in BookEvent e, string customerId)
+    {
+        var json = new JsonObject
+        {
+            ["eventId"] = customerId + "-s" + e.Number.ToString(CultureInfo.InvariantCulture),
+            ["type"] = e.Type switch
+            {
+                BookEventType.NpsAnswered => "survey.nps_answered",
+                BookEventType.CsatAnswered => "survey.csat_answered",
+                BookEventType.UsageReported => "usage.reported",
+                BookEventType.EngagementRecorded => "engagement.recorded",
+                BookEventType.RiskFlagged => "risk.flagged",
+                BookEventType.RiskCleared => "risk.cleared",
+                BookEventType.CustomerAssigned => "customer.assigned",
+                _ => throw new InvalidOperationException($"Unexpected event type {e.Type}."),
+            },
+            ["customerId"] = customerId,
+            ["effectiveDate"] = Date(e.EffectiveDay),
+        };
+
+        switch (e.Type)
+        {
+            case BookEventType.NpsAnswered:
+                json["respondentId"] = customerId + "-" + Vocabulary.Respondents[e.Detail];
+                json["score"] = e.Value;
+                if (e.Variant > 0)
+                {
+                    json["comment"] = Vocabulary.NpsComments[e.Variant - 1];
+                }
+
+                break;
+            case BookEventType.CsatAnswered:
+                json["respondentId"] = customerId + "-" + Vocabulary.Respondents[e.Detail];
+                json["score"] = e.Value;
+                json["scale"] = e.Variant == 0 ? "1-5" : "1-100";
+                json["topic"] = "ticket-" + e.Amount.ToString(CultureInfo.InvariantCulture);
+                break;
+            case BookEventType.UsageReported:
+                json["periodStartDate"] = Date(e.TermEndDay);
+                json["licensedSeats"] = e.Seats;
+                json["activeUsers"] = e.Value;
+                json["logins"] = e.Amount;
+                var features = new JsonArray();
+                for (var i = 0; i < Vocabulary.Features.Length; i++)
+                {
+                    if ((e.Variant & (1 << i)) != 0)
+                    {
+                        features.Add(Vocabulary.Features[i]);
+                    }
+                }
+
+                json["features"] = features;
+                break;
+            case BookEventType.EngagementRecorded:
+                json["kind"] = Vocabulary.EngagementKinds[e.Detail];
+                json["participants"] = new JsonArray([.. Participants(e.Detail, e.Variant).Select(p => JsonValue.Create(p))]);
+                break;
+            case BookEventType.RiskFlagged:
+                json["factor"] = Vocabulary.RiskFactors[e.Detail];
+                json["severity"] = Vocabulary.Severities[e.Variant];
+                break;
+            case BookEventType.RiskCleared:
+                json["factor"] = Vocabulary.RiskFactors[e.Detail];
+                break;
+            case BookEventType.CustomerAssigned:
+                json["csm"] = Vocabulary.Csms[e.Detail];
+                json["touchModel"] = Vocabulary.TouchModels[e.Variant];
+                break;
+        }
+
+        return json;
+    }
+
+    /// <summary>The vendor's people at a touch: the CSM, with the account executive at a QBR, or whoever runs the touch.</summary>
+    private static string[] Participants(int kind, int csm)
+    {
+        var owner = Vocabulary.Csms[csm];
+        return kind switch
+        {
+            Vocabulary.Qbr => [owner, Vocabulary.AccountExecutives[csm % Vocabulary.AccountExecutives.Length]],
+            Vocabulary.Training => [Vocabulary.OnboardingLead],
+            Vocabulary.OnboardingSession => [owner, Vocabulary.OnboardingLead],
+            Vocabulary.Webinar => [Vocabulary.WebinarHost],
+            Vocabulary.Escalation => [owner, Vocabulary.SupportLead],
+            _ => [owner],
+        };
     }
 
     private static void AddArr(JsonObject json, in BookEvent e)

@@ -4,11 +4,15 @@ namespace CustomerSuccess.Metrics.SampleBook;
 
 /// <summary>
 /// Generates a synthetic, reproducible book of business: the contract, void and retention-cost events that
-/// billing and CRM services would publish to the metrics engine, in the order they would send them.
+/// billing and CRM services would publish to the metrics engine, and the customer-success signals (usage, surveys,
+/// touches, risks, assignments) of its last <see cref="SampleBookOptions.SignalMonths"/> months, in the order they
+/// would send them.
 /// </summary>
 /// <remarks>
-/// Every choice comes from one <see cref="Random"/> seeded with <see cref="SampleBookOptions.Seed"/>, so the
-/// same options always give byte-identical events. Every event is valid for the engine at the moment it is
+/// Every contract and cost choice comes from one <see cref="Random"/> seeded with <see cref="SampleBookOptions.Seed"/>;
+/// the signals come from a second one, drawn after the contracts from the days each customer had ARR (see
+/// <see cref="SignalSimulation"/>), so the contract and cost events do not depend on the signals, and the same options
+/// always give byte-identical events. Every event is valid for the engine at the moment it is
 /// sent: contracts are opened once, changed only while open, never reduced to zero, and the few upsells
 /// that are sent late or entered twice (and voided) never break a neighbouring event.
 /// Annually billed contracts run on annual terms; monthly and quarterly billed contracts renew every
@@ -25,6 +29,7 @@ public static class SampleBookGenerator
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Customers, nameof(options.Customers));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.SignalMonths, nameof(options.SignalMonths));
         if (options.End < options.Start)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "End must not be before Start.");
@@ -62,6 +67,10 @@ public static class SampleBookGenerator
         private readonly int[] _activeDelta;
         private readonly List<BookEvent> _customerEvents = new(64);
 
+        // What the signals are drawn from: every customer's lives in order, and the customers re-segmented, with when.
+        private readonly List<CustomerLife> _lives = [];
+        private readonly Dictionary<int, (int Day, int Segment)> _resegmented = [];
+
         private BookEvent[] _book;
         private int _bookCount;
 
@@ -76,6 +85,7 @@ public static class SampleBookGenerator
         // The customer's current "life": from a signing until every contract has churned.
         private int _lifeProducts;
         private int _lifeLastClose;
+        private int _lifeLastReason;
         private bool _lifeOpenAtEnd;
 
         public Simulation(SampleBookOptions options)
@@ -87,7 +97,7 @@ public static class SampleBookGenerator
             _signWindowDays = Math.Max(1, (int)Math.Round((_endDay - _startDay + 1) * SignWindowShare));
             _customerTable = new CustomerTable(options.Customers);
             _activeDelta = new int[MonthIndex(_endDay) + 2];
-            _book = new BookEvent[Math.Max(16, (int)Math.Min(Array.MaxLength, (long)options.Customers * 22 + 256))];
+            _book = new BookEvent[Math.Max(16, (int)Math.Min(Array.MaxLength, (long)options.Customers * (22 + 2 * options.SignalMonths) + 256))];
         }
 
         public SampleBookEvents Run()
@@ -98,6 +108,11 @@ public static class SampleBookGenerator
             }
 
             AddRetentionCosts();
+            if (_options.SignalMonths > 0)
+            {
+                new SignalSimulation(_options, _customerTable, _lives, _resegmented).Run(Append);
+            }
+
             return new SampleBookEvents(_book, SendOrder(), _customerTable);
         }
 
@@ -119,18 +134,22 @@ public static class SampleBookGenerator
             {
                 _lifeProducts = 1;
                 _lifeLastClose = lifeStart;
+                _lifeLastReason = -1;
                 _lifeOpenAtEnd = false;
 
+                var segment = _segment;
                 var (months, arr) = SigningArr();
                 SimulateContract(BookEventType.Signed, lifeStart, product: 0, months, arr, primary: true);
 
                 _activeDelta[MonthIndex(lifeStart)]++;
                 if (_lifeOpenAtEnd)
                 {
+                    _lives.Add(new CustomerLife(customer, lifeStart, CustomerLife.Open, segment, -1));
                     break;
                 }
 
                 _activeDelta[MonthIndex(_lifeLastClose)]--;
+                _lives.Add(new CustomerLife(customer, lifeStart, _lifeLastClose, segment, _lifeLastReason));
 
                 // A churned customer sometimes comes back, signing a new contract 6-18 months later.
                 if (_random.NextDouble() >= ReturnShare)
@@ -243,16 +262,21 @@ public static class SampleBookGenerator
 
                     if (Chance(churnPerTerm))
                     {
+                        var reason = _random.Next(Vocabulary.ChurnReasons.Length);
                         Emit(new BookEvent
                         {
                             Type = BookEventType.Churned,
                             Contract = contract,
                             EffectiveDay = boundary,
                             SendDay = boundary,
-                            Detail = (sbyte)_random.Next(Vocabulary.ChurnReasons.Length),
+                            Detail = (sbyte)reason,
                             CustomerSegment = -1,
                         });
-                        _lifeLastClose = Math.Max(_lifeLastClose, boundary);
+                        if (boundary >= _lifeLastClose)
+                        {
+                            (_lifeLastClose, _lifeLastReason) = (boundary, reason);
+                        }
+
                         return;
                     }
 
@@ -268,6 +292,7 @@ public static class SampleBookGenerator
                         _resegmentPending = false;
                         _segment = OtherSegment(_segment);
                         segmentSent = (sbyte)_segment;
+                        _resegmented[_customer] = (boundary, _segment);
                     }
 
                     Emit(new BookEvent
@@ -544,8 +569,9 @@ public static class SampleBookGenerator
         }
 
         /// <summary>
-        /// A stable counting sort by send day. Customers were appended one after another in their own send
-        /// order and costs last, so a day's events go out customer by customer, then the day's costs.
+        /// A stable counting sort by send day. Customers' contract events were appended one after another in their
+        /// own send order, then the costs, then the signals customer by customer, so a day's contract events go out
+        /// customer by customer, then the day's costs, then its signals.
         /// </summary>
         private int[] SendOrder()
         {

@@ -2,7 +2,7 @@ using CustomerSuccess.Metrics.SampleBook;
 
 namespace CustomerSuccess.Metrics.Benchmarks;
 
-/// <summary>The book a run publishes: <c>small</c> (about 17k events) or <c>large</c> (about 833k).</summary>
+/// <summary>The book a run publishes: <c>small</c> (about 38k events) or <c>large</c> (about 1.9 million), signals included.</summary>
 internal sealed record BenchmarkSize(string Name, SampleBookOptions Book)
 {
     public static BenchmarkSize? Named(string? name) => name switch

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CustomerSuccess.Metrics.Ledger;
 using Npgsql;
 using NodaTime;
 using NodaTime.Text;
@@ -106,7 +107,8 @@ internal sealed class NaiveBook
                     continue;
                 }
 
-                if (type == "retention_cost_recorded")
+                // Costs and customer-success signals move no ARR.
+                if (type == "retention_cost_recorded" || reader.GetString(0) == StreamKeys.Signals)
                 {
                     continue;
                 }

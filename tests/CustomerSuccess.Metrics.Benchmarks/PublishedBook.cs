@@ -6,7 +6,10 @@ using NodaTime.Text;
 
 namespace CustomerSuccess.Metrics.Benchmarks;
 
-/// <summary>One event as every ingest path sends it: the row the raw COPY writes, and the stream Marten appends it to.</summary>
+/// <summary>
+/// One event as every ingest path sends it: the row the raw COPY writes, and the stream Marten appends it to (as the host
+/// does: a contract event to its customer's, a void to the voided event's, costs and signals to streams of their own).
+/// </summary>
 internal sealed record EventRow(string EventId, string StreamKey, string Type, LocalDate? EffectiveDate, string Json);
 
 /// <summary>A batch in the published wire format (a JSON array) and the same events as rows.</summary>
@@ -55,6 +58,7 @@ internal sealed class PublishedBook(IReadOnlyList<JsonObject> events)
         {
             "event.voided" => _streamOf[Text(e, "voidedEventId")!],
             "retention_cost.recorded" => StreamKeys.RetentionCosts,
+            _ when e["contractId"] is null => StreamKeys.Signals,
             _ => Text(e, "customerId")!,
         };
         _streamOf[eventId] = streamKey;
