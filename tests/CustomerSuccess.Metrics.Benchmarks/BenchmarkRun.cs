@@ -8,7 +8,7 @@ namespace CustomerSuccess.Metrics.Benchmarks;
 
 /// <summary>
 /// The scenarios in order: ingest (which loads the API), queries, exports, rebuild, memory, many small writers, the bus;
-/// or, with <c>--only exports</c>, the ingest over HTTP alone and the exports.
+/// or, with <c>--only exports</c> or <c>--only queries</c>, the ingest over HTTP alone and that scenario.
 /// </summary>
 internal sealed class BenchmarkRun(BenchmarkPlan plan, string repository, DatabaseServer server, TextWriter log)
 {
@@ -72,18 +72,24 @@ internal sealed class BenchmarkRun(BenchmarkPlan plan, string repository, Databa
         report.Describe($"{plan.Size.Book.Customers:N0} customers, {book.EventCount:N0} events in {book.BatchCount:N0} batches of up to {PublishedBook.BatchSize:N0}");
         log.WriteLine($"{book.EventCount:N0} events in {book.BatchCount} batches");
 
-        var ingest = await new IngestBenchmark(book, api, server, schemas, log).RunAsync(httpOnly: plan.ExportsOnly, cancellation);
+        var ingest = await new IngestBenchmark(book, api, server, schemas, log).RunAsync(httpOnly: plan.Only is not null, cancellation);
         AddIngest(report, ingest);
-        if (plan.ExportsOnly)
+        if (plan.Only == BenchmarkPlan.Exports)
         {
             AddExports(report, await new ExportBenchmark(api, server, schemas.Http, log).RunAsync(cancellation));
             return;
         }
 
-        var movementRows = await server.ScalarTextAsync($"select count(*) from {schemas.Http}.{ReadModelTables.MovementsName}", cancellation);
-        var dailyRows = await server.ScalarTextAsync($"select count(*) from {schemas.Http}.{ReadModelTables.DailyTotalsName}", cancellation);
+        var readModelRows = await server.ScalarTextAsync(
+            $"select (select count(*) from {schemas.Http}.{ReadModelTables.MovementsName}) || ',' || " +
+            $"(select count(*) from {schemas.Http}.{ReadModelTables.DailyTotalsName}) || ',' || (select count(*) from {schemas.Http}.{ReadModelTables.SignalsName})",
+            cancellation);
         var queries = await new QueryBenchmark(api, server, schemas.Http, log).RunAsync(ingest.MiddleRecordedAt, cancellation);
-        AddQueries(report, queries, ingest, movementRows, dailyRows);
+        AddQueries(report, queries, ingest, [.. readModelRows.Split(',').Select(r => long.Parse(r, CultureInfo.InvariantCulture))]);
+        if (plan.Only == BenchmarkPlan.Queries)
+        {
+            return;
+        }
 
         AddExports(report, await new ExportBenchmark(api, server, schemas.Http, log).RunAsync(cancellation));
 
@@ -183,7 +189,8 @@ internal sealed class BenchmarkRun(BenchmarkPlan plan, string repository, Databa
             $"{ingest.Http.Events:N0} events over the summed time of their batches. COPY commits once per batch of 1,000, as the other paths do.");
     }
 
-    private static void AddQueries(Report report, QueryResults results, IngestResult ingest, string movementRows, string dailyRows)
+    /// <param name="readModelRows">The movement, daily-total and signal rows of the API's read model.</param>
+    private static void AddQueries(Report report, QueryResults results, IngestResult ingest, long[] readModelRows)
     {
         var queries = results.Measured;
         foreach (var failure in results.Failed)
@@ -195,7 +202,7 @@ internal sealed class BenchmarkRun(BenchmarkPlan plan, string repository, Databa
         {
             var floorRatio = q.Api.Median / q.Floor.Median;
             report.Add(new ReportRow(
-                $"2 {q.Title}", $"API {q.Api}", "2b floor: hand-written SQL over flat_movements", q.Floor.ToString(),
+                $"2 {q.Title}", $"API {q.Api}", $"2b floor: {q.FloorSource}", q.Floor.ToString(),
                 $"API / floor {Format.Ratio(floorRatio)} (p95 {Format.Ratio(q.Api.P95 / q.Floor.P95)})", "≤ 3",
                 Format.YesNo(floorRatio <= FloorRatioTarget)));
 
@@ -218,8 +225,8 @@ internal sealed class BenchmarkRun(BenchmarkPlan plan, string repository, Databa
 
         var agreed = queries.Count(q => q.NaiveDifferences.Count == 0 && q.FloorDifferences.Count == 0);
         report.Note(
-            $"Queries: over the book loaded by 1a, whose read model held {long.Parse(movementRows, CultureInfo.InvariantCulture):N0} movement rows " +
-            $"and {long.Parse(dailyRows, CultureInfo.InvariantCulture):N0} daily-total rows. \"knownAt mid-load\" is " +
+            $"Queries: over the book loaded by 1a, whose read model held {readModelRows[0]:N0} movement rows, " +
+            $"{readModelRows[1]:N0} daily-total rows and {readModelRows[2]:N0} signal rows. \"knownAt mid-load\" is " +
             $"{InstantPattern.ExtendedIso.Format(ingest.MiddleRecordedAt)} (the recordedAt of batch {ingest.Batches / 2 + 1} of {ingest.Batches}). API latency is one request " +
             "at a time over loopback, response read in full; floor latency is the SQL round trip plus reading its rows. Each was warmed up " +
             "3 times, then requests and floor queries alternated, each going first every other time; n = 10 instead of 30 when a warm-up " +
@@ -227,7 +234,9 @@ internal sealed class BenchmarkRun(BenchmarkPlan plan, string repository, Databa
             "figure, end to end.");
         report.Note(agreed == queries.Count
             ? $"Checks: the floor and the naive baseline both give exactly the API's presented values for all {queries.Count} queries measured " +
-              "(every value of every figure: ARR, MRR and active customers; every bridge period and the summary; every series point; every rate)."
+              "(every value of every figure: ARR, MRR and active customers; every bridge period and the summary; every series point; every rate; " +
+              "NPS and its counts overall, by segment, CSM and touch model and month by month; the health bands overall, by segment and by CSM, " +
+              "adoption's summary and buckets and the lowest score; every renewal term due with its outcome and ARR, and the renewal rates)."
             : $"Checks: {queries.Count - agreed} of {queries.Count} queries differ from a baseline; see the MISMATCH lines above.");
     }
 

@@ -15,7 +15,7 @@ internal sealed record CohortTotals(int Customers, decimal OpeningArr, decimal R
 /// The figures of metrics.md computed from totals, written here again rather than taken from the engine so
 /// that the baselines check the engine instead of repeating it; and the same figures read from the API.
 /// </summary>
-internal static class Definitions
+internal static partial class Definitions
 {
     public static IReadOnlyList<(LocalDate From, LocalDate To)> Months(LocalDate from, LocalDate to)
     {

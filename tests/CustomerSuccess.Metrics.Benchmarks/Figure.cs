@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CustomerSuccess.Metrics.Benchmarks;
 
 /// <summary>
-/// A figure as presented (money rounded half-even to 2 places, rates to 6), flattened to named values so that
+/// A figure as presented (money and scores rounded half-even to 2 places, rates to 6), flattened to named values so that
 /// the API's answer and a baseline's can be compared value by value.
 /// </summary>
 internal sealed class Figure
@@ -19,6 +19,9 @@ internal sealed class Figure
     public Figure AddMoney(string key, decimal value) => Add(key, Money(value));
 
     public Figure AddRate(string key, decimal? value) => Add(key, value is { } v ? Math.Round(v, 6, MidpointRounding.ToEven) : null);
+
+    /// <summary>A score (health, NPS) as presented: 2 places, half-even.</summary>
+    public Figure AddScore(string key, decimal? value) => Add(key, value is { } v ? Math.Round(v, 2, MidpointRounding.ToEven) : null);
 
     public static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.ToEven);
 

@@ -19,19 +19,14 @@ internal sealed class FlatMovements(NpgsqlDataSource dataSource, string schema)
     public async Task CreateAsync(CancellationToken cancellation)
     {
         const string covered = "kind, amount, arr_delta, logo_delta, customer_id, arr_before, arr_after";
-        foreach (var sql in (string[])
-                 [
-                     $"create table {Table} as select customer_id, movement_date, kind, segment, amount, arr_delta, logo_delta, " +
-                     $"arr_before, arr_after, segment_before, known_from, known_to from {schema}.cs_arr_movements",
-                     $"create index flat_movements_now on {Table} (movement_date) include ({covered}) where known_to is null",
-                     $"create index flat_movements_known on {Table} (movement_date) include (known_from, known_to, {covered})",
-                     $"vacuum analyze {Table}",
-                 ])
-        {
-            await using var command = dataSource.CreateCommand(sql);
-            command.CommandTimeout = 0;
-            await command.ExecuteNonQueryAsync(cancellation);
-        }
+        await FloorSql.ExecuteAsync(dataSource,
+        [
+            $"create table {Table} as select customer_id, movement_date, kind, segment, amount, arr_delta, logo_delta, " +
+            $"arr_before, arr_after, segment_before, known_from, known_to from {schema}.cs_arr_movements",
+            $"create index flat_movements_now on {Table} (movement_date) include ({covered}) where known_to is null",
+            $"create index flat_movements_known on {Table} (movement_date) include (known_from, known_to, {covered})",
+            $"vacuum analyze {Table}",
+        ], cancellation);
     }
 
     public async Task<Figure> ArrAsync(LocalDate asOf, Instant? knownAt, CancellationToken cancellation)
@@ -39,7 +34,7 @@ internal sealed class FlatMovements(NpgsqlDataSource dataSource, string schema)
         await using var command = dataSource.CreateCommand();
         command.CommandText =
             $"select coalesce(sum(arr_delta), 0), coalesce(sum(logo_delta), 0)::integer from {Table} " +
-            $"where movement_date <= {Parameter(command, asOf)} and {Believed(command, knownAt)}";
+            $"where movement_date <= {FloorSql.Parameter(command, asOf)} and {FloorSql.Believed(command, knownAt)}";
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         await reader.ReadAsync(cancellation);
         return Definitions.Arr(reader.GetDecimal(0), reader.GetInt32(1));
@@ -49,11 +44,11 @@ internal sealed class FlatMovements(NpgsqlDataSource dataSource, string schema)
     public async Task<Figure> SeriesAsync(LocalDate from, LocalDate to, Instant? knownAt, CancellationToken cancellation)
     {
         await using var command = dataSource.CreateCommand();
-        var fromParameter = Parameter(command, from);
+        var fromParameter = FloorSql.Parameter(command, from);
         command.CommandText =
             $"select case when movement_date < {fromParameter} then null else date_trunc('month', movement_date)::date end as month, " +
             $"sum(arr_delta), sum(logo_delta)::integer from {Table} " +
-            $"where movement_date <= {Parameter(command, to)} and {Believed(command, knownAt)} group by 1 order by 1 nulls first";
+            $"where movement_date <= {FloorSql.Parameter(command, to)} and {FloorSql.Believed(command, knownAt)} group by 1 order by 1 nulls first";
 
         var months = new List<(LocalDate? Month, decimal Arr, int Logos)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
@@ -84,12 +79,12 @@ internal sealed class FlatMovements(NpgsqlDataSource dataSource, string schema)
     public async Task<Figure> BridgeAsync(LocalDate from, LocalDate to, Instant? knownAt, CancellationToken cancellation)
     {
         await using var command = dataSource.CreateCommand();
-        var fromParameter = Parameter(command, from);
+        var fromParameter = FloorSql.Parameter(command, from);
         command.CommandText =
             $"select null::date, null::varchar, 0::numeric, coalesce(sum(arr_delta), 0) from {Table} " +
-            $"where movement_date < {fromParameter} and {Believed(command, knownAt)} " +
+            $"where movement_date < {fromParameter} and {FloorSql.Believed(command, knownAt)} " +
             $"union all select date_trunc('month', movement_date)::date, kind, sum(amount), sum(arr_delta) from {Table} " +
-            $"where movement_date between {fromParameter} and {Parameter(command, to)} and {Believed(command, knownAt)} group by 1, 2";
+            $"where movement_date between {fromParameter} and {FloorSql.Parameter(command, to)} and {FloorSql.Believed(command, knownAt)} group by 1, 2";
 
         var opening = 0m;
         var sums = new Dictionary<(LocalDate Month, string Kind), decimal>();
@@ -130,12 +125,12 @@ internal sealed class FlatMovements(NpgsqlDataSource dataSource, string schema)
     public async Task<Figure> RetentionAsync(LocalDate from, LocalDate to, Instant? knownAt, CancellationToken cancellation)
     {
         await using var command = dataSource.CreateCommand();
-        var f = Parameter(command, from);
+        var f = FloorSql.Parameter(command, from);
         command.CommandText =
             $"with opening as (select coalesce(sum(arr_delta), 0) as arr, coalesce(sum(logo_delta), 0)::integer as customers " +
-            $"from {Table} where movement_date < {f} and {Believed(command, knownAt)}), " +
+            $"from {Table} where movement_date < {f} and {FloorSql.Believed(command, knownAt)}), " +
             $"period as materialized (select customer_id, movement_date, kind, amount, arr_delta, arr_before, arr_after from {Table} " +
-            $"where movement_date between {f} and {Parameter(command, to)} and {Believed(command, knownAt)}), " +
+            $"where movement_date between {f} and {FloorSql.Parameter(command, to)} and {FloorSql.Believed(command, knownAt)}), " +
             "firsts as (select distinct on (customer_id) customer_id, arr_before as o from period order by customer_id, movement_date), " +
             "lasts as (select distinct on (customer_id) customer_id, arr_after as e from period order by customer_id, movement_date desc), " +
             "cohort as (select coalesce(sum(e - o), 0) as change, coalesce(sum(greatest(o - e, 0)), 0) as shortfall, " +
@@ -163,23 +158,5 @@ internal sealed class FlatMovements(NpgsqlDataSource dataSource, string schema)
         var (contracted, churned) = (sum("contraction"), sum("churn"));
         var closing = opening + added + reactivated + expanded - contracted - churned + sum("transfer_in") - sum("transfer_out");
         return new BridgeTotals(from, to, opening, added, reactivated, expanded, contracted, churned, closing);
-    }
-
-    /// <summary>Rows believed at knownAt; without one, the rows believed now, which the partial index holds.</summary>
-    private static string Believed(NpgsqlCommand command, Instant? knownAt)
-    {
-        if (knownAt is not { } k)
-        {
-            return "known_to is null";
-        }
-
-        var instant = Parameter(command, k);
-        return $"known_from <= {instant} and (known_to is null or known_to > {instant})";
-    }
-
-    private static string Parameter(NpgsqlCommand command, object value)
-    {
-        command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return "$" + command.Parameters.Count;
     }
 }

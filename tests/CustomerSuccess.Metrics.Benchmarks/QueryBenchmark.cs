@@ -1,21 +1,39 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using CustomerSuccess.Metrics.Ledger;
 using NodaTime;
 using NodaTime.Text;
 
 namespace CustomerSuccess.Metrics.Benchmarks;
 
-/// <summary>One figure asked of the API, with how the two baselines compute the same figure.</summary>
+/// <summary>One figure asked of the API, with how the two baselines compute the same figure, and what the floor reads.</summary>
 internal sealed record QueryCase(
     string Title,
     string Path,
     Func<JsonNode, Figure> FromApi,
     Func<NaiveBook, Figure> Naive,
-    Func<FlatMovements, Instant?, CancellationToken, Task<Figure>> Floor);
+    Func<FloorTables, Instant?, CancellationToken, Task<Figure>> Floor,
+    string FloorSource = QueryCase.Movements)
+{
+    public const string Movements = "hand-written SQL over flat_movements";
+}
+
+/// <summary>The floor's flat copies, made once the book is loaded.</summary>
+internal sealed record FloorTables(FlatMovements Movements, FlatSignals Signals, FlatContractEvents Contracts)
+{
+    public static FloorTables For(DatabaseServer server, string schema) =>
+        new(new FlatMovements(server.DataSource, schema), new FlatSignals(server.DataSource, schema), new FlatContractEvents(server.DataSource, schema));
+
+    public async Task CreateAsync(CancellationToken cancellation)
+    {
+        await Movements.CreateAsync(cancellation);
+        await Signals.CreateAsync(cancellation);
+        await Contracts.CreateAsync(cancellation);
+    }
+}
 
 internal sealed record QueryResult(
     string Title,
+    string FloorSource,
     Latency Api,
     Latency Floor,
     TimeSpan Naive,
@@ -45,33 +63,50 @@ internal sealed class QueryBenchmark(ApiProcess api, DatabaseServer server, stri
         new("ARR as of 2025-06-30", "/api/v1/arr?asOf=2025-06-30",
             Definitions.ArrFromApi,
             naive => naive.Arr(new LocalDate(2025, 6, 30)),
-            (floor, knownAt, c) => floor.ArrAsync(new LocalDate(2025, 6, 30), knownAt, c)),
+            (floor, knownAt, c) => floor.Movements.ArrAsync(new LocalDate(2025, 6, 30), knownAt, c)),
         new("12-month bridge 2025", "/api/v1/metrics/bridge?from=2025-01-01&to=2025-12-31&interval=month",
             Definitions.BridgeFromApi,
             naive => naive.Bridge(new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31)),
-            (floor, knownAt, c) => floor.BridgeAsync(new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31), knownAt, c)),
+            (floor, knownAt, c) => floor.Movements.BridgeAsync(new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31), knownAt, c)),
         new("60-month ARR series 2021-2025", "/api/v1/arr/series?from=2021-01-01&to=2025-12-31&interval=month",
             Definitions.SeriesFromApi,
             naive => naive.Series(new LocalDate(2021, 1, 1), new LocalDate(2025, 12, 31)),
-            (floor, knownAt, c) => floor.SeriesAsync(new LocalDate(2021, 1, 1), new LocalDate(2025, 12, 31), knownAt, c)),
+            (floor, knownAt, c) => floor.Movements.SeriesAsync(new LocalDate(2021, 1, 1), new LocalDate(2025, 12, 31), knownAt, c)),
         new("12-month retention 2025", "/api/v1/metrics/retention?from=2025-01-01&to=2025-12-31",
             Definitions.RetentionFromApi,
             naive => naive.Retention(new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31)),
-            (floor, knownAt, c) => floor.RetentionAsync(new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31), knownAt, c)),
+            (floor, knownAt, c) => floor.Movements.RetentionAsync(new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31), knownAt, c)),
+        new("NPS 2025", "/api/v1/signals/nps?from=2025-01-01&to=2025-12-31",
+            Definitions.NpsFromApi,
+            naive => naive.Nps(new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31)),
+            (floor, knownAt, c) => floor.Signals.NpsAsync(new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31), knownAt, c),
+            "hand-written SQL over flat_signals and flat_details"),
+        new("Health distribution as of 2025-12-31", "/api/v1/health-scores?asOf=2025-12-31&limit=1",
+            Definitions.HealthFromApi,
+            naive => naive.Health(new LocalDate(2025, 12, 31)),
+            (floor, knownAt, c) => floor.Signals.HealthAsync(new LocalDate(2025, 12, 31), knownAt, c),
+            "hand-written SQL over flat_signals, flat_details and flat_movements, scored in C#"),
+        new("Renewals due 2025-Q4", "/api/v1/renewals?from=2025-10-01&to=2025-12-31",
+            Definitions.RenewalsFromApi,
+            naive => naive.Renewals(new LocalDate(2025, 10, 1), new LocalDate(2025, 12, 31)),
+            (floor, knownAt, c) => floor.Contracts.RenewalsAsync(new LocalDate(2025, 10, 1), new LocalDate(2025, 12, 31), knownAt, c),
+            "hand-written SQL over flat_contract_events, terms followed in C#"),
     ];
 
     public async Task<QueryResults> RunAsync(Instant middleRecordedAt, CancellationToken cancellation)
     {
         // Autovacuum analyzes a freshly loaded table only a while after the load, and until then the planner guesses. The floor's
-        // table is vacuumed and analyzed, so the API's tables get the same: both are measured in the state autovacuum reaches.
-        log.WriteLine($"VACUUM ANALYZE of the API's read-model tables in {schema}");
-        foreach (var table in (string[])[ReadModelTables.MovementsName, ReadModelTables.DailyTotalsName, ReadModelTables.RetentionCostsName])
+        // tables are vacuumed and analyzed, so the API's tables get the same: both are measured in the state autovacuum reaches.
+        log.WriteLine($"VACUUM ANALYZE of the API's tables in {schema}");
+        var tables = await server.ScalarTextAsync(
+            $"select string_agg(tablename, ',' order by tablename) from pg_tables where schemaname = '{schema}'", cancellation);
+        foreach (var table in tables.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             await server.ExecuteAsync($"vacuum analyze {schema}.{table}", cancellation);
         }
 
-        var floor = new FlatMovements(server.DataSource, schema);
-        log.WriteLine($"Creating {schema}.flat_movements for the floor");
+        var floor = FloorTables.For(server, schema);
+        log.WriteLine($"Creating the floor's flat copies in {schema}");
         await floor.CreateAsync(cancellation);
 
         var variants = Cases.SelectMany(c => new (QueryCase Case, Instant? KnownAt)[] { (c, null), (c, middleRecordedAt) }).ToList();
@@ -100,7 +135,7 @@ internal sealed class QueryBenchmark(ApiProcess api, DatabaseServer server, stri
         {
             var (naive, runs, naiveFigure) = await NaiveAsync(queryCase, knownAt, cancellation);
             log.WriteLine($"{title}: naive {Format.Duration(naive)} (median of {runs})");
-            results.Add(new QueryResult(title, apiLatency, floorLatency, naive, runs, floorDifferences,
+            results.Add(new QueryResult(title, queryCase.FloorSource, apiLatency, floorLatency, naive, runs, floorDifferences,
                 Figure.Differences(apiFigure, naiveFigure)));
         }
 
@@ -111,7 +146,7 @@ internal sealed class QueryBenchmark(ApiProcess api, DatabaseServer server, stri
         queryCase.Title + (knownAt is null ? ", knownAt now" : ", knownAt mid-load");
 
     private async Task<(Latency Api, Latency Floor, Figure ApiFigure, Figure FloorFigure)> MeasureAsync(
-        QueryCase queryCase, FlatMovements floor, Instant? knownAt, CancellationToken cancellation)
+        QueryCase queryCase, FloorTables floor, Instant? knownAt, CancellationToken cancellation)
     {
         var path = knownAt is { } k ? $"{queryCase.Path}&knownAt={Uri.EscapeDataString(InstantPattern.ExtendedIso.Format(k))}" : queryCase.Path;
         var warmUp = TimeSpan.Zero;

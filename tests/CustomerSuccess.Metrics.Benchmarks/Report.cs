@@ -16,6 +16,8 @@ internal sealed class Report(BenchmarkPlan plan, string machine)
     private const string Title = "# Benchmarks";
 
     private readonly DateTimeOffset _date = DateTimeOffset.UtcNow;
+    private readonly string _loadAtStart = LoadAverages();
+    private string? _loadAtEnd;
     private readonly List<ReportRow> _rows = [];
     private readonly List<string> _notes = [];
     private readonly List<string> _mismatches = [];
@@ -40,6 +42,10 @@ internal sealed class Report(BenchmarkPlan plan, string machine)
 
     public void Describe(string book) => _book = book;
 
+    /// <summary>The machine's load averages over 1, 5 and 15 minutes, as the kernel keeps them.</summary>
+    private static string LoadAverages() =>
+        File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
     public void Add(ReportRow row) => _rows.Add(row);
 
     public void Note(string note) => _notes.Add(note);
@@ -62,6 +68,8 @@ internal sealed class Report(BenchmarkPlan plan, string machine)
         text.AppendLine();
         text.AppendLine($"- Machine: {machine}");
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- Date: {_date:yyyy-MM-dd HH:mm} UTC"));
+        _loadAtEnd ??= LoadAverages();
+        text.AppendLine($"- Load averages (1, 5 and 15 minutes, other work included): {_loadAtStart} at the start, {_loadAtEnd} at the end");
         text.AppendLine($"- Size: {plan.Size.Name}, {_book}");
         text.AppendLine($"- Command: `{plan.Command}`");
         text.AppendLine();
@@ -104,7 +112,7 @@ internal sealed class Report(BenchmarkPlan plan, string machine)
         text.AppendLine(Title);
         text.AppendLine();
         text.AppendLine(Preamble);
-        foreach (var name in sections.Keys.OrderBy(Place).ThenBy(n => n, StringComparer.Ordinal))
+        foreach (var name in sections.Keys.OrderBy(Place))
         {
             text.AppendLine();
             text.AppendLine(sections[name]);
@@ -114,7 +122,10 @@ internal sealed class Report(BenchmarkPlan plan, string machine)
         File.WriteAllText(path, text.ToString());
     }
 
-    /// <summary>Each size's full run, then its partial runs; small before large, then everything else.</summary>
+    /// <summary>
+    /// Each size's full run, then its partial runs; small before large, then everything else. Sections of the same place
+    /// keep the order they have in the file, and a new one goes after them.
+    /// </summary>
     private static int Place(string section) => section switch
     {
         "small" => 0,
@@ -154,12 +165,13 @@ internal sealed class Report(BenchmarkPlan plan, string machine)
 
         ```bash
         dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size small   # a few minutes
-        dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size large   # about 10 minutes on 2 cores
+        dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size large   # every scenario on 1.9 million events
         dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size large --only exports
+        dotnet run -c Release --project tests/CustomerSuccess.Metrics.Benchmarks -- --size large --only queries   # 47 minutes on 2 busy cores
         ```
 
-        `--only exports` loads the book over HTTP alone (no Marten or COPY path beside it) and runs the exports, and writes
-        its own section (`large: exports`), leaving the full run's section as it was.
+        `--only exports` and `--only queries` load the book over HTTP alone (no Marten or COPY path beside it) and run that
+        scenario, and write their own section (`large: exports`, `large: queries`), leaving the full run's section as it was.
 
         It uses `ConnectionStrings__Marten` when set, else starts a throwaway PostgreSQL as the API does, and builds and starts
         the API in Release as a separate process. The machines these run on are shared and noisy, so every figure stands beside
@@ -170,8 +182,10 @@ internal sealed class Report(BenchmarkPlan plan, string machine)
           (c) `COPY ... FROM STDIN (FORMAT BINARY)` of the same rows into a plain unindexed table.
         - **2 Queries**, on the book loaded by 1a, without `knownAt` and with the recordedAt of the middle batch: (a) naive live
           aggregation, reading the whole event table and replaying every customer by the definitions in C#; (b) the floor, the
-          best hand-written SQL over a flat, covering-indexed copy of the movement rows. Both must give the API's numbers exactly,
-          or the section says **MISMATCH**.
+          best hand-written SQL over flat, covering-indexed copies of the rows the figure needs: the movement rows for ARR, the
+          bridge, the series and retention; the signal and customer-detail rows (and the movements) for NPS and the health
+          distribution; the contract events, with when each was voided, for renewals due. Both must give the API's numbers
+          exactly, or the section says **MISMATCH**.
         - **7 Exports**, on the book loaded by 1a, after the queries: answers streamed as they are read, each read in full as
           it arrives and counted, never held whole: (a) the churn audit of 2025 and (b) ARR as of 2025-06-30 taken apart, as
           JSON and CSV; (c) the whole event log as CSV, against the same columns written as CSV by PostgreSQL itself, and as
