@@ -117,6 +117,23 @@ public class SignalsTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsyncLif
         Assert.Equal(new Dictionary<string, int> { ["ticket-1"] = 1, ["ticket-2"] = 1, [""] = 2 }, byTopic);
     }
 
+    [Fact]
+    public async Task csat_groups_the_hundred_topics_answered_most_and_counts_every_answer()
+    {
+        var answers = Enumerable.Range(0, 105).Select(i => Csat($"tp-{i}", "sg-a", "2026-02-10", "a-1", 5, "1-5", $"ticket-{i:D3}"))
+            .Append(Csat("tp-105", "sg-a", "2026-02-11", "a-1", 1, "1-5", "ticket-104"));
+        (await app.PostEventsAsync(Batch([.. answers]))).ShouldBe(HttpStatusCode.OK);
+
+        var reply = (await app.GetAsync("/api/v1/signals/csat?from=2026-02-01&to=2026-02-28")).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal(106, reply["responses"].GetValue<int>());
+        var topics = reply["groups"].AsArray().Where(g => g!["dimension"]!.GetValue<string>() == "topic")
+            .Select(g => g!["value"]!.GetValue<string>()).ToList();
+        Assert.Equal(100, topics.Count);
+        Assert.Equal(topics.Order(StringComparer.Ordinal), topics);
+        // ticket-104 has two answers; of the rest, answered once each, the first 99 by name.
+        Assert.Equal(("ticket-000", "ticket-098", "ticket-104"), (topics[0], topics[^2], topics[^1]));
+    }
+
     private static Dictionary<string, (decimal? Value, decimal? Score, decimal Contribution)> Inputs(Reply reply) =>
         reply["inputs"].AsArray().ToDictionary(i => i!["name"]!.GetValue<string>(),
             i => (i!["value"]?.GetValue<decimal>(), i["score"]?.GetValue<decimal>(), i["contribution"]!.GetValue<decimal>()));

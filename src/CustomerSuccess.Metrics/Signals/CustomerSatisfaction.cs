@@ -35,9 +35,14 @@ public sealed record CsatFigures(decimal? Csat, decimal? MeanScore, int Response
 public sealed record CsatReport(
     CsatFigures Total, IReadOnlyList<SignalGroup<CsatFigures>> Groups, IReadOnlyList<SignalPeriod<CsatFigures>> Series, IReadOnlyList<SurveyAnswer> Answers);
 
-/// <summary>CSAT over a period: every answer dated in it counts (a respondent may rate many topics), grouped also by topic.</summary>
+/// <summary>
+/// CSAT over a period: every answer dated in it counts (a respondent may rate many topics), grouped also by topic: the
+/// <see cref="MaxTopicGroups"/> topics answered most, since a topic may name each support ticket.
+/// </summary>
 public sealed class CustomerSatisfaction(SurveyAnswers answers)
 {
+    public const int MaxTopicGroups = 100;
+
     public static readonly IReadOnlyList<string> Dimensions = [.. NetPromoterScore.Dimensions, "topic"];
 
     public async Task<CsatReport> QueryAsync(
@@ -47,6 +52,9 @@ public sealed class CustomerSatisfaction(SurveyAnswers answers)
             .Where(a => topic is null || a.Topic == topic)
             .ToList();
         var groups = Dimensions.SelectMany(d => all.GroupBy(a => d == "topic" ? a.Topic : NetPromoterScore.Dimension(a, d))
+                .OrderByDescending(g => d == "topic" ? g.Count() : 0)
+                .ThenBy(g => g.Key ?? "\uffff", StringComparer.Ordinal)
+                .Take(d == "topic" ? MaxTopicGroups : int.MaxValue)
                 .OrderBy(g => g.Key ?? "\uffff", StringComparer.Ordinal)
                 .Select(g => new SignalGroup<CsatFigures>(d, g.Key, CsatFigures.Of([.. g]))))
             .ToList();
