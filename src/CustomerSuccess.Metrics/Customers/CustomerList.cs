@@ -64,13 +64,13 @@ public sealed class CustomerList(NpgsqlDataSource dataSource, ReadModelTables ta
         left join lateral (
             select d.name, d.segment
             from {tables.CustomerDetails} d
-            where d.customer_id = page.customer_id and d.effective_date <= @asOf and {Believed("d")}
+            where d.customer_id = page.customer_id and d.effective_date <= @asOf and {ReadModelTables.Believed("d")}
             order by d.effective_date desc
             limit 1) details on true
         left join lateral (
             select sum(m.arr_delta) as arr, count(*)::integer as movements
             from {tables.Movements} m
-            where m.customer_id = page.customer_id and m.movement_date <= @asOf and {Believed("m")}) held on true
+            where m.customer_id = page.customer_id and m.movement_date <= @asOf and {ReadModelTables.Believed("m")}) held on true
         order by page.customer_id collate "C"
         """;
 
@@ -83,12 +83,12 @@ public sealed class CustomerList(NpgsqlDataSource dataSource, ReadModelTables ta
         with held as (
             select m.customer_id, sum(m.arr_delta) as arr, count(*)::integer as movements
             from {tables.Movements} m
-            where m.movement_date <= @asOf and {Believed("m")}
+            where m.movement_date <= @asOf and {ReadModelTables.Believed("m")}
             group by m.customer_id),
         details as (
             select distinct on (d.customer_id) d.customer_id, d.name, d.segment
             from {tables.CustomerDetails} d
-            where d.effective_date <= @asOf and {Believed("d")}
+            where d.effective_date <= @asOf and {ReadModelTables.Believed("d")}
             order by d.customer_id, d.effective_date desc),
         listed as (
             select known.customer_id, details.name, details.segment, coalesce(held.arr, 0) as arr,
@@ -105,10 +105,6 @@ public sealed class CustomerList(NpgsqlDataSource dataSource, ReadModelTables ta
             select * from listed order by customer_id collate "C" offset @offset limit @limit) as page on true
         order by page.customer_id collate "C"
         """;
-
-    /// <summary>Rows of a bitemporal table, under <paramref name="alias"/>, believed at knownAt.</summary>
-    private static string Believed(string alias) =>
-        $"{alias}.known_from <= @knownAt and ({alias}.known_to is null or {alias}.known_to > @knownAt)";
 
     private static string StatusCondition(string? status) => status switch
     {

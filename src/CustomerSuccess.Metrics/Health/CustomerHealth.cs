@@ -96,7 +96,7 @@ public sealed class CustomerHealth(NpgsqlDataSource dataSource, ReadModelTables 
     {
         await using var command = dataSource.CreateCommand(
             $"select min(m.movement_date), max(m.movement_date) from {tables.Movements} m where m.customer_id = @customer " +
-            $"and m.kind in ('{MovementKinds.New}', '{MovementKinds.Reactivation}') and m.movement_date <= @asOf and {Signals.Accounts.Believed("m")}");
+            $"and m.kind in ('{MovementKinds.New}', '{MovementKinds.Reactivation}') and m.movement_date <= @asOf and {ReadModelTables.Believed("m")}");
         Parameters(command, customerId, asOf, knownAt);
         await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         await reader.ReadAsync(cancellation).ConfigureAwait(false);
@@ -119,7 +119,7 @@ public sealed class CustomerHealth(NpgsqlDataSource dataSource, ReadModelTables 
     {
         await using var command = dataSource.CreateCommand(
             $"select min(s.effective_date) from {tables.Signals} s where s.customer_id = @customer and s.type = '{EventTypeNames.UsageReported}' " +
-            $"and s.effective_date between @from and @asOf and s.active_users >= s.licensed_seats * @target and {Signals.Accounts.Believed("s")}");
+            $"and s.effective_date between @from and @asOf and s.active_users >= s.licensed_seats * @target and {ReadModelTables.Believed("s")}");
         Parameters(command, customerId, asOf, knownAt);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("target", facts.Model.AdoptionTarget);

@@ -30,25 +30,25 @@ public sealed class HealthFactsReader(NpgsqlDataSource dataSource, ReadModelTabl
             r => accounts[r.GetString(0)] = (Text(r, 1), Text(r, 2), Text(r, 3)), asOf, knownAt, customerId, cancellation).ConfigureAwait(false);
         await ReadAsync(connection,
             $"select m.customer_id, sum(m.arr_delta), coalesce(sum(m.arr_delta) filter (where m.movement_date <= @before), 0) " +
-            $"from {tables.Movements} m where m.movement_date <= @asOf and {Accounts.Believed("m")} and {One("m")} group by m.customer_id",
+            $"from {tables.Movements} m where m.movement_date <= @asOf and {ReadModelTables.Believed("m")} and {One("m")} group by m.customer_id",
             r => arr[r.GetString(0)] = (r.GetDecimal(1), r.GetDecimal(2)), asOf, knownAt, customerId, cancellation).ConfigureAwait(false);
         await ReadAsync(connection,
             $"select distinct on (s.customer_id) s.customer_id, s.effective_date, s.licensed_seats, s.active_users, s.event_id from {tables.Signals} s " +
-            $"where s.type = '{EventTypeNames.UsageReported}' and s.effective_date between @usageFrom and @asOf and {Accounts.Believed("s")} and {One("s")} " +
+            $"where s.type = '{EventTypeNames.UsageReported}' and s.effective_date between @usageFrom and @asOf and {ReadModelTables.Believed("s")} and {One("s")} " +
             "order by s.customer_id, s.effective_date desc, s.sequence desc",
             r => usage[r.GetString(0)] = new UsageFact(r.GetFieldValue<LocalDate>(1), r.GetInt32(2), r.GetInt32(3), r.GetString(4)),
             asOf, knownAt, customerId, cancellation).ConfigureAwait(false);
         await ReadAsync(connection,
             $"select s.customer_id, max(s.effective_date) from {tables.Signals} s where s.type = '{EventTypeNames.EngagementRecorded}' " +
-            $"and s.effective_date <= @asOf and {Accounts.Believed("s")} and {One("s")} group by s.customer_id",
+            $"and s.effective_date <= @asOf and {ReadModelTables.Believed("s")} and {One("s")} group by s.customer_id",
             r => engaged[r.GetString(0)] = r.GetFieldValue<LocalDate>(1), asOf, knownAt, customerId, cancellation).ConfigureAwait(false);
         // Each respondent's latest NPS answer in the window, and every CSAT answer in it.
         await ReadAsync(connection,
             $"select customer_id, score, scale from (select distinct on (s.customer_id, s.respondent_id) s.customer_id, s.score, null::varchar as scale " +
             $"from {tables.Signals} s where s.type = '{EventTypeNames.NpsAnswered}' and s.effective_date between @surveyFrom and @asOf " +
-            $"and {Accounts.Believed("s")} and {One("s")} order by s.customer_id, s.respondent_id, s.effective_date desc, s.sequence desc) nps " +
+            $"and {ReadModelTables.Believed("s")} and {One("s")} order by s.customer_id, s.respondent_id, s.effective_date desc, s.sequence desc) nps " +
             $"union all select s.customer_id, s.score, s.scale from {tables.Signals} s where s.type = '{EventTypeNames.CsatAnswered}' " +
-            $"and s.effective_date between @surveyFrom and @asOf and {Accounts.Believed("s")} and {One("s")}",
+            $"and s.effective_date between @surveyFrom and @asOf and {ReadModelTables.Believed("s")} and {One("s")}",
             r => Add(satisfaction, r.GetString(0),
                 r.IsDBNull(2) ? r.GetInt32(1) * 10m : CsatFigures.NormalisedScore(r.GetInt32(1), r.GetString(2))),
             asOf, knownAt, customerId, cancellation).ConfigureAwait(false);
@@ -56,7 +56,7 @@ public sealed class HealthFactsReader(NpgsqlDataSource dataSource, ReadModelTabl
         await ReadAsync(connection,
             $"select customer_id, label, severity, effective_date, event_id from (select distinct on (s.customer_id, s.label) s.* from {tables.Signals} s " +
             $"where s.type in ('{EventTypeNames.RiskFlagged}', '{EventTypeNames.RiskCleared}') and s.effective_date <= @asOf " +
-            $"and {Accounts.Believed("s")} and {One("s")} order by s.customer_id, s.label, s.effective_date desc, s.sequence desc) latest " +
+            $"and {ReadModelTables.Believed("s")} and {One("s")} order by s.customer_id, s.label, s.effective_date desc, s.sequence desc) latest " +
             $"where type = '{EventTypeNames.RiskFlagged}' order by customer_id, label",
             r => Add(risks, r.GetString(0), new OpenRisk(r.GetString(1), r.GetString(2), r.GetFieldValue<LocalDate>(3), r.GetString(4))),
             asOf, knownAt, customerId, cancellation).ConfigureAwait(false);

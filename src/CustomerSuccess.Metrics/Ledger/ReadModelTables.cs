@@ -27,6 +27,10 @@ public sealed class ReadModelTables(string schema)
 
     public string Schema { get; } = schema;
 
+    /// <summary>An SQL condition: the rows of a bitemporal table, under <paramref name="alias"/>, believed at <c>@knownAt</c>.</summary>
+    public static string Believed(string alias) =>
+        $"{alias}.known_from <= @knownAt and ({alias}.known_to is null or {alias}.known_to > @knownAt)";
+
     public string Movements => $"{Schema}.{MovementsName}";
 
     public string DailyTotals => $"{Schema}.{DailyTotalsName}";

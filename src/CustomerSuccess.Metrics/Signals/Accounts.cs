@@ -9,10 +9,6 @@ namespace CustomerSuccess.Metrics.Signals;
 /// </summary>
 public static class Accounts
 {
-    /// <summary>Rows of a bitemporal table, under <paramref name="alias"/>, believed at <c>@knownAt</c>.</summary>
-    public static string Believed(string alias) =>
-        $"{alias}.known_from <= @knownAt and ({alias}.known_to is null or {alias}.known_to > @knownAt)";
-
     /// <summary>Rows of the customer <c>@customer</c>, or of every customer when it is null.</summary>
     public static string One(string alias) => $"(@customer::varchar is null or {alias}.customer_id = @customer)";
 
@@ -28,7 +24,7 @@ public static class Accounts
                    lag(d.csm) over (partition by d.customer_id order by d.effective_date) as csm_before,
                    row_number() over (partition by d.customer_id order by d.effective_date desc) as latest
             from {tables.CustomerDetails} d
-            where d.effective_date <= {asOfParameter} and {Believed("d")}{(oneCustomer ? $" and {One("d")}" : "")}),
+            where d.effective_date <= {asOfParameter} and {ReadModelTables.Believed("d")}{(oneCustomer ? $" and {One("d")}" : "")}),
         contract_csm as (
             select distinct on (customer_id) customer_id, effective_date, csm
             from details where csm is not null and csm is distinct from csm_before
@@ -36,7 +32,7 @@ public static class Accounts
         assigned as (
             select distinct on (s.customer_id) s.customer_id, s.effective_date, s.csm, s.scale as touch_model
             from {tables.Signals} s
-            where s.type = 'customer.assigned' and s.effective_date <= {asOfParameter} and {Believed("s")}{(oneCustomer ? $" and {One("s")}" : "")}
+            where s.type = 'customer.assigned' and s.effective_date <= {asOfParameter} and {ReadModelTables.Believed("s")}{(oneCustomer ? $" and {One("s")}" : "")}
             order by s.customer_id, s.effective_date desc, s.sequence desc),
         accounts as (
             select ids.customer_id, seg.segment,

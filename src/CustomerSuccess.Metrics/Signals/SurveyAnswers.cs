@@ -54,7 +54,7 @@ public sealed class SurveyAnswers(NpgsqlDataSource dataSource, ReadModelTables t
                    a.segment, a.csm, a.touch_model
             from {tables.Signals} s
             left join accounts a on a.customer_id = s.customer_id
-            where s.type = @type and s.effective_date between @from and @to and {Accounts.Believed("s")}
+            where s.type = @type and s.effective_date between @from and @to and {ReadModelTables.Believed("s")}
             order by s.sequence
             """);
         command.Parameters.AddWithValue("type", type);
