@@ -48,10 +48,11 @@ if (string.IsNullOrWhiteSpace(connectionString))
 var schema = builder.Configuration["Marten:Schema"] ?? MetricsStore.DefaultSchema;
 var checkpointEveryEvents = builder.Configuration.GetValue("Marten:CheckpointEveryEvents", KnowledgeCheckpoints.DefaultEveryEvents);
 var rebuildPageSize = builder.Configuration.GetValue("Marten:RebuildPageSize", LedgerProjection.DefaultRebuildPageSize);
-var storeDataSource = MetricsStore.BuildDataSource(connectionString);
 
-// Queries have a data source of their own, planned per execution (MetricsStore.BuildDataSource).
-builder.Services.AddSingleton(MetricsStore.BuildDataSource(connectionString, forQueries: true));
+// The store and the queries each have a data source, the queries' planned per execution (MetricsStore.BuildDataSource).
+// The container builds both, so it disposes them, and closes their pooled connections, when the host is disposed.
+builder.Services.AddKeyedSingleton(StoreDataSourceKey, (_, _) => MetricsStore.BuildDataSource(connectionString));
+builder.Services.AddSingleton(_ => MetricsStore.BuildDataSource(connectionString, forQueries: true));
 builder.Services.AddSingleton(new ReadModelTables(schema));
 builder.Services.TryAddSingleton<IClock>(SystemClock.Instance);
 builder.Services.AddSingleton(new ReportingOptions(builder.Configuration["Reporting:Currency"] ?? "USD"));
@@ -94,7 +95,8 @@ builder.Services.AddSingleton<RefusedMessageReplay>();
 builder.Services.AddSingleton(new StoreLayout(connectionString, schema, checkpointEveryEvents, rebuildPageSize));
 builder.Services.AddSingleton<ReadModelVerification>();
 
-builder.Services.AddMarten(options => MetricsStore.Configure(options, storeDataSource, schema, checkpointEveryEvents, rebuildPageSize))
+builder.Services.AddMarten(options => MetricsStore.Configure(options, schema, checkpointEveryEvents, rebuildPageSize))
+    .UseNpgsqlDataSource(StoreDataSourceKey)
     .UseLightweightSessions()
     .ApplyAllDatabaseChangesOnStartup()
     .IntegrateWithWolverine(integration =>
@@ -183,4 +185,8 @@ finally
     embedded?.Dispose();
 }
 
-public partial class Program;
+public partial class Program
+{
+    /// <summary>The key the event store's data source is registered under, apart from the queries' one.</summary>
+    private const string StoreDataSourceKey = "store";
+}

@@ -66,10 +66,14 @@ public static class MetricsStore
         return options;
     }
 
+    /// <summary>
+    /// Lays the store out in <paramref name="schema"/>. The caller gives it its connection (<c>StoreOptions.Connection</c>)
+    /// and owns that data source: Marten never disposes one it is given.
+    /// </summary>
     /// <param name="checkpointEveryEvents">How often the daily totals are checkpointed (<see cref="KnowledgeCheckpoints"/>).</param>
     /// <param name="rebuildPageSize">Events per page of a projection rebuild (<see cref="LedgerProjection.DefaultRebuildPageSize"/>).</param>
     public static void Configure(
-        StoreOptions options, NpgsqlDataSource dataSource, string schema, long checkpointEveryEvents = KnowledgeCheckpoints.DefaultEveryEvents,
+        StoreOptions options, string schema, long checkpointEveryEvents = KnowledgeCheckpoints.DefaultEveryEvents,
         int rebuildPageSize = LedgerProjection.DefaultRebuildPageSize)
     {
         // Parameters of queued SQL are typed by Weasel; teach it the NodaTime types Npgsql already maps.
@@ -77,7 +81,6 @@ public static class MetricsStore
         PostgresqlProvider.Instance.RegisterMapping(typeof(Instant), "timestamp with time zone", NpgsqlDbType.TimestampTz);
 
         var tables = new ReadModelTables(schema);
-        options.Connection(dataSource);
         options.DatabaseSchemaName = schema;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json =>

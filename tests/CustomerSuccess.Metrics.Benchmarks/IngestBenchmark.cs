@@ -126,7 +126,8 @@ internal sealed class IngestBenchmark(PublishedBook book, ApiProcess api, Databa
     private static async Task<DocumentStore> OpenStoreAsync(NpgsqlDataSource dataSource, string schema)
     {
         var options = new StoreOptions();
-        MetricsStore.Configure(options, dataSource, schema);
+        options.Connection(dataSource);
+        MetricsStore.Configure(options, schema);
         var store = new DocumentStore(options);
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         return store;

@@ -39,7 +39,8 @@ public sealed class ScratchStore : IAsyncDisposable
         var schema = NameBeside(layout.Schema);
         var dataSource = MetricsStore.BuildDataSource(layout.ConnectionString);
         var options = new StoreOptions();
-        MetricsStore.Configure(options, dataSource, schema, layout.CheckpointEveryEvents, layout.RebuildPageSize);
+        options.Connection(dataSource);
+        MetricsStore.Configure(options, schema, layout.CheckpointEveryEvents, layout.RebuildPageSize);
         var scratch = new ScratchStore(dataSource, new DocumentStore(options), new ReadModelTables(schema), layout);
         try
         {
