@@ -45,7 +45,7 @@ public sealed record BookFigures(
     }
 }
 
-public sealed class BookOfBusiness(NpgsqlDataSource dataSource, ReadModelTables tables, IDocumentStore store)
+public sealed class BookOfBusiness(NpgsqlDataSource dataSource, ReadModelTables tables)
 {
     public const int RenewalDays = 90;
 
@@ -60,15 +60,23 @@ public sealed class BookOfBusiness(NpgsqlDataSource dataSource, ReadModelTables 
         var accounts = new List<BookAccount>();
         var renewals = new List<DueContract>();
         var yearBefore = asOf.PlusYears(-1);
-        await foreach (var (_, ledger) in LedgerLookup.JoinAsync(store, OwnedAsync(csm, asOf, knownAt, cancellation), c => c, cancellation).ConfigureAwait(false))
+        var owned = $"with {Accounts.Cte(tables, "@asOf")} select customer_id from accounts where csm = @csm";
+        var timelines = new Dictionary<string, IReadOnlyList<TimelineEntry>>(StringComparer.Ordinal);
+        await foreach (var (customerId, timeline) in ContractEventRows.TimelinesAsync(dataSource, tables, owned, Parameters(csm, asOf, knownAt), cancellation)
+                           .ConfigureAwait(false))
         {
-            var timeline = ledger.KnownTimeline(knownAt);
-            var book = ContractBook.AsOf(timeline, asOf);
+            timelines[customerId] = timeline;
+        }
 
+        // An account assigned before any contract has no timeline: a prospect, with no ARR.
+        await foreach (var customerId in OwnedAsync(owned, csm, asOf, knownAt, cancellation).ConfigureAwait(false))
+        {
+            var timeline = timelines.GetValueOrDefault(customerId) ?? [];
+            var book = ContractBook.AsOf(timeline, asOf);
             var arrBefore = ContractBook.AsOf(timeline, yearBefore).TotalArr;
             var everActive = Movement.ClassifyDays(timeline).TakeWhile(d => d.Date <= asOf).Any(d => d.ArrAfter > 0m);
-            accounts.Add(new BookAccount(ledger.Id, book.Name, book.Segment, CustomerStatus.Of(book.TotalArr, everActive), book.TotalArr, arrBefore));
-            renewals.AddRange(RenewalsDue.Terms(ledger.Id, timeline).Where(t => t.TermEndDate > asOf && t.TermEndDate <= asOf.PlusDays(RenewalDays)));
+            accounts.Add(new BookAccount(customerId, book.Name, book.Segment, CustomerStatus.Of(book.TotalArr, everActive), book.TotalArr, arrBefore));
+            renewals.AddRange(RenewalsDue.Terms(customerId, timeline).Where(t => t.TermEndDate > asOf && t.TermEndDate <= asOf.PlusDays(RenewalDays)));
         }
 
         return BookFigures.Of(
@@ -78,18 +86,18 @@ public sealed class BookOfBusiness(NpgsqlDataSource dataSource, ReadModelTables 
 
     /// <summary>The customers the CSM owns at the end of the date (<see cref="Accounts"/>), in id order.</summary>
     private async IAsyncEnumerable<string> OwnedAsync(
-        string csm, LocalDate asOf, Instant knownAt, [EnumeratorCancellation] CancellationToken cancellation)
+        string owned, string csm, LocalDate asOf, Instant knownAt, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        var command = dataSource.CreateCommand(
-            $"with {Accounts.Cte(tables, "@asOf")} select customer_id from accounts where csm = @csm order by customer_id collate \"C\"");
-        command.Parameters.AddWithValue("asOf", asOf);
-        command.Parameters.AddWithValue("knownAt", knownAt);
-        command.Parameters.AddWithValue("csm", csm);
+        var command = dataSource.CreateCommand($"{owned} order by customer_id collate \"C\"");
+        command.Parameters.AddRange(Parameters(csm, asOf, knownAt));
         await foreach (var id in ReaderRows.ReadAsync(command, r => r.GetString(0), cancellation).ConfigureAwait(false))
         {
             yield return id;
         }
     }
+
+    private static NpgsqlParameter[] Parameters(string csm, LocalDate asOf, Instant knownAt) =>
+        [new("csm", csm), new("asOf", asOf), new("knownAt", knownAt)];
 
     /// <summary>Whether an event recorded by the instant gave any customer this CSM, with a contract event or an assignment.</summary>
     private async Task<bool> WasEverGivenAsync(string csm, Instant knownAt, CancellationToken cancellation)

@@ -16,7 +16,7 @@ namespace CustomerSuccess.Metrics.Ledger;
 
 /// <summary>
 /// Keeps each customer's <see cref="CustomerTail"/>, the event receipts, the customers and recorded instants, and the
-/// bitemporal movement, customer-detail, retention-cost and signal tables.
+/// bitemporal movement, customer-detail, contract-event, retention-cost and signal tables.
 /// An event that lands at the end of a customer's timeline is classified from the tail alone; a backdated
 /// event or a void reads the customer's stream back and reclassifies the whole timeline. Deterministic:
 /// the only time it uses is each event's recorded timestamp, so a rebuild from the event log writes the
@@ -54,6 +54,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         Options.DeleteDataInTableOnTeardown(tables.Checkpoints);
         Options.DeleteDataInTableOnTeardown(tables.RetentionCosts);
         Options.DeleteDataInTableOnTeardown(tables.Signals);
+        Options.DeleteDataInTableOnTeardown(tables.ContractEvents);
         Options.DeleteDataInTableOnTeardown(tables.Customers);
         Options.DeleteDataInTableOnTeardown(tables.CustomerDetails);
         Options.DeleteDataInTableOnTeardown(tables.RecordedInstants);
@@ -100,6 +101,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         var customerStreams = streams.Where(s => StreamKeys.IsCustomer(s.Key)).ToList();
         if (customerStreams.Count > 0)
         {
+            ContractEventRows.Queue(operations, _tables, customerStreams.SelectMany(s => s));
             await ProjectCustomersAsync(operations, customerStreams, rows, cancellation).ConfigureAwait(false);
         }
 

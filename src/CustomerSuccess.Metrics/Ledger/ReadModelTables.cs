@@ -15,6 +15,7 @@ public sealed class ReadModelTables(string schema)
     public const string CheckpointsName = "cs_arr_daily_checkpoints";
     public const string RetentionCostsName = "cs_retention_costs";
     public const string SignalsName = "cs_signals";
+    public const string ContractEventsName = "cs_contract_events";
     public const string RecordingClockName = "cs_recording_clock";
     public const string CustomerTailsName = "cs_customer_tails";
     public const string EventReceiptsName = "cs_event_receipts";
@@ -41,6 +42,8 @@ public sealed class ReadModelTables(string schema)
 
     public string Signals => $"{Schema}.{SignalsName}";
 
+    public string ContractEvents => $"{Schema}.{ContractEventsName}";
+
     public string RecordingClock => $"{Schema}.{RecordingClockName}";
 
     public string CustomerTails => $"{Schema}.{CustomerTailsName}";
@@ -61,12 +64,14 @@ public sealed class ReadModelTables(string schema)
 
     /// <summary>
     /// An SQL condition: null while the store holds no events; else whether the tables filled from every event hold
-    /// anything, and whether the customer details hold the CSMs that events sent. False for a store written by an earlier
-    /// version that had no such tables or columns, until it is rebuilt.
+    /// anything, whether the contract-event table does once a customer has a stream, and whether the customer details
+    /// hold the CSMs that events sent. False for a store written by an earlier version that had no such tables or
+    /// columns, until it is rebuilt.
     /// </summary>
     public string KeptForEveryEvent =>
         $"case when not exists (select 1 from {Schema}.mt_events) then null " +
         $"else exists (select 1 from {EventReceipts}) and exists (select 1 from {RecordedInstants}) " +
+        $"and (exists (select 1 from {ContractEvents}) or not exists (select 1 from {Schema}.mt_streams where id not like '~%')) " +
         $"and (exists (select 1 from {CustomerDetails} where csm is not null) " +
         $"or not exists (select 1 from {Schema}.mt_events e where e.data -> 'customer' ->> 'csm' is not null)) end";
 
@@ -146,6 +151,34 @@ public sealed class ReadModelTables(string schema)
         signals.Indexes.Add(new IndexDefinition("ix_cs_signals_type_date") { Columns = ["type", "effective_date"] });
         signals.Indexes.Add(new IndexDefinition("ix_cs_signals_customer") { Columns = ["customer_id", "effective_date"] });
         yield return signals;
+
+        // One row per contract event, as its timeline entry (ContractEventRows); bitemporal: a void ends the row's knowledge.
+        var contractEvents = new Table(ContractEvents);
+        contractEvents.AddColumn("event_id", "varchar").AsPrimaryKey();
+        contractEvents.AddColumn("customer_id", "varchar").NotNull();
+        contractEvents.AddColumn("type", "varchar").NotNull();
+        contractEvents.AddColumn("sequence", "bigint").NotNull();
+        contractEvents.AddColumn("effective_date", "date").NotNull();
+        contractEvents.AddColumn("contract_id", "varchar").NotNull();
+        contractEvents.AddColumn("change", "varchar").NotNull();
+        contractEvents.AddColumn("amount", "numeric").NotNull();
+        contractEvents.AddColumn("term_end", "date");
+        contractEvents.AddColumn("product", "varchar");
+        contractEvents.AddColumn("reason", "varchar");
+        contractEvents.AddColumn("name", "varchar");
+        contractEvents.AddColumn("segment", "varchar");
+        contractEvents.AddColumn("csm", "varchar");
+        contractEvents.AddColumn("known_from", "timestamp with time zone").NotNull();
+        contractEvents.AddColumn("known_to", "timestamp with time zone");
+        contractEvents.Indexes.Add(new IndexDefinition("ix_cs_contract_events_customer") { Columns = ["customer_id", "effective_date", "sequence"] });
+        // The terms ending in a period, and who holds them: what renewals due start from.
+        contractEvents.Indexes.Add(new IndexDefinition("ix_cs_contract_events_term_end")
+        {
+            Columns = ["term_end"],
+            IncludeColumns = ["customer_id", "known_from", "known_to"],
+            Predicate = "term_end is not null",
+        });
+        yield return contractEvents;
 
         // Each customer's CustomerTail as JSON, never queried inside, so kept as text (json, not jsonb): not
         // bitemporal, it is rebuilt from the event log.

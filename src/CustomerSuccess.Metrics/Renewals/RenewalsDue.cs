@@ -1,6 +1,5 @@
 using CustomerSuccess.Metrics.Contracts;
 using CustomerSuccess.Metrics.Ledger;
-using Marten;
 using Npgsql;
 using NodaTime;
 
@@ -62,7 +61,7 @@ public sealed record RenewalFigures(
 /// <see cref="EarlyDays"/> days early replaces the term before it comes due, so that term is not due at all; one more
 /// than <see cref="LateDays"/> days late leaves the term pending and starts the next.
 /// </summary>
-public sealed class RenewalsDue(NpgsqlDataSource dataSource, ReadModelTables tables, IDocumentStore store)
+public sealed class RenewalsDue(NpgsqlDataSource dataSource, ReadModelTables tables)
 {
     public const int EarlyDays = 60;
     public const int LateDays = 30;
@@ -71,10 +70,13 @@ public sealed class RenewalsDue(NpgsqlDataSource dataSource, ReadModelTables tab
         LocalDate from, LocalDate to, Instant knownAt, string? segment, CancellationToken cancellation)
     {
         var due = new List<DueContract>();
-        await foreach (var (_, ledger) in LedgerLookup.JoinAsync(store, CustomersAsync(from, to, knownAt, cancellation), c => c, cancellation)
-                           .ConfigureAwait(false))
+        // Only an event that carries a term end sets one: the customers with such an event in [from, to] hold every term due.
+        await foreach (var (customerId, timeline) in ContractEventRows.TimelinesAsync(
+                           dataSource, tables,
+                           $"select c.customer_id from {tables.ContractEvents} c where c.term_end between @from and @to and {ReadModelTables.Believed("c")}",
+                           [new("from", from), new("to", to), new("knownAt", knownAt)], cancellation).ConfigureAwait(false))
         {
-            due.AddRange(Terms(ledger.Id, ledger.KnownTimeline(knownAt))
+            due.AddRange(Terms(customerId, timeline)
                 .Where(c => c.TermEndDate >= from && c.TermEndDate <= to && (segment is null || c.Segment == segment)));
         }
 
@@ -129,8 +131,4 @@ public sealed class RenewalsDue(NpgsqlDataSource dataSource, ReadModelTables tab
             }
         }
     }
-
-    /// <summary>The customers with a term end in [from, to] recorded by <paramref name="knownAt"/>: only events carrying one set it.</summary>
-    private IAsyncEnumerable<string> CustomersAsync(LocalDate from, LocalDate to, Instant knownAt, CancellationToken cancellation) =>
-        CustomerStreams.WithEventsAsync(dataSource, tables, null, knownAt, "(e.data ->> 'termEndDate')::date between $3 and $4", [from, to], cancellation);
 }

@@ -55,6 +55,9 @@ public static class ReadModelComparison
         new(ReadModelTables.SignalsName, Columns("event_id"),
             Columns("type", "customer_id", "effective_date", "respondent_id", "score", "scale", "topic", "licensed_seats", "active_users", "label",
                 "severity", "csm", "sequence", "known_from", "known_to")),
+        new(ReadModelTables.ContractEventsName, Columns("event_id"),
+            Columns("customer_id", "type", "sequence", "effective_date", "contract_id", "change", "amount", "term_end", "product", "reason",
+                "name", "segment", "csm", "known_from", "known_to")),
         // Stored as json text; compared as jsonb, which does not depend on spacing or the order of keys.
         new(ReadModelTables.CustomerTailsName, Columns("customer_id"), [new ComparedColumn("data", "data::jsonb")]),
         new(ReadModelTables.EventReceiptsName, Columns("event_id"), Columns("type", "stream_key", "fingerprint", "voided_by")),
