@@ -77,6 +77,15 @@ public class MetricsApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly SemaphoreSlim _seeding = new(1, 1);
     private bool _seeded;
 
+    /// <summary>Runs SQL against the test database outside the host, as an operator or an earlier version would.</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Loads a test class's shared book once, before the first of its tests.</summary>
     public async Task SeedOnceAsync(Func<Task> seed)
     {

@@ -5,7 +5,6 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Text;
-using Npgsql;
 using static CustomerSuccess.Metrics.IntegrationTests.Events;
 
 namespace CustomerSuccess.Metrics.IntegrationTests;
@@ -18,12 +17,7 @@ public class UpgradeTests(MetricsApp app) : IClassFixture<MetricsApp>
     {
         var signed = Signed("up-1", "up", "up-c1", "2024-01-15", 10_000);
         (await app.PostEventsAsync(signed)).ShouldBe(HttpStatusCode.OK);
-        await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var delete = new NpgsqlCommand($"delete from {app.Schema}.{ReadModelTables.EventReceiptsName}", connection);
-            await delete.ExecuteNonQueryAsync();
-        }
+        await app.ExecuteSqlAsync($"delete from {app.Schema}.{ReadModelTables.EventReceiptsName}");
 
         var refused = (await app.PostEventsAsync(signed)).ShouldBe(HttpStatusCode.ServiceUnavailable);
         Assert.Contains("projections rebuild", refused["detail"].GetValue<string>());
@@ -39,14 +33,9 @@ public class UpgradeTests(MetricsApp app) : IClassFixture<MetricsApp>
     public async Task a_store_whose_rebuild_did_not_finish_records_nothing_until_it_is_rebuilt()
     {
         (await app.PostEventsAsync(Signed("ir-1", "ir", "ir-c1", "2024-01-15", 10_000))).ShouldBe(HttpStatusCode.OK);
-        await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
-        {
-            await connection.OpenAsync();
-            // The progress a rebuild keeps while it runs, left behind when it is stopped part way.
-            await using var insert = new NpgsqlCommand(
-                $"insert into {app.Schema}.mt_event_progression (name, last_seq_id) values ('{LedgerProjection.ProjectionName}:All', 1)", connection);
-            await insert.ExecuteNonQueryAsync();
-        }
+        // The progress a rebuild keeps while it runs, left behind when it is stopped part way.
+        await app.ExecuteSqlAsync(
+            $"insert into {app.Schema}.mt_event_progression (name, last_seq_id) values ('{LedgerProjection.ProjectionName}:All', 1)");
 
         var upsold = Upsold("ir-2", "ir", "ir-c1", "2024-02-15", 1_000);
         var refused = (await app.PostEventsAsync(upsold)).ShouldBe(HttpStatusCode.ServiceUnavailable);

@@ -1,6 +1,5 @@
 using System.Net;
 using CustomerSuccess.Metrics.Ledger;
-using Npgsql;
 using static CustomerSuccess.Metrics.IntegrationTests.Events;
 
 namespace CustomerSuccess.Metrics.IntegrationTests;
@@ -16,12 +15,7 @@ public class UpgradeToContractEventTableTests(MetricsApp app) : IClassFixture<Me
     {
         (await app.PostEventsAsync(Batch(Signed("ce-1", "ce", "ce-c1", "2024-01-01", 10_000),
             Renewed("ce-2", "ce", "ce-c1", "2024-12-20", 12_000, "2025-12-31")))).ShouldBe(HttpStatusCode.OK);
-        await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var clear = new NpgsqlCommand($"delete from {app.Schema}.{ReadModelTables.ContractEventsName}", connection);
-            await clear.ExecuteNonQueryAsync();
-        }
+        await app.ExecuteSqlAsync($"delete from {app.Schema}.{ReadModelTables.ContractEventsName}");
 
         const string renewals = "/api/v1/renewals?from=2024-12-01&to=2024-12-31";
         Assert.Contains("projections rebuild", (await app.GetAsync(renewals)).ShouldBe(HttpStatusCode.ServiceUnavailable)["detail"].GetValue<string>());

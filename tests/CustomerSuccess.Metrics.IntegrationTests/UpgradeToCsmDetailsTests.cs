@@ -1,6 +1,5 @@
 using System.Net;
 using CustomerSuccess.Metrics.Ledger;
-using Npgsql;
 using static CustomerSuccess.Metrics.IntegrationTests.Events;
 
 namespace CustomerSuccess.Metrics.IntegrationTests;
@@ -16,12 +15,7 @@ public class UpgradeToCsmDetailsTests(MetricsApp app) : IClassFixture<MetricsApp
     public async Task a_store_whose_details_lack_the_csm_answers_only_its_event_log_until_it_is_rebuilt()
     {
         (await app.PostEventsAsync(Signed("cd-1", "cd", "cd-c1", "2024-01-15", 10_000))).ShouldBe(HttpStatusCode.OK);
-        await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var clear = new NpgsqlCommand($"update {app.Schema}.{ReadModelTables.CustomerDetailsName} set csm = null", connection);
-            await clear.ExecuteNonQueryAsync();
-        }
+        await app.ExecuteSqlAsync($"update {app.Schema}.{ReadModelTables.CustomerDetailsName} set csm = null");
 
         var upsold = Upsold("cd-2", "cd", "cd-c1", "2024-02-15", 1_000);
         Assert.Contains("projections rebuild", (await app.PostEventsAsync(upsold)).ShouldBe(HttpStatusCode.ServiceUnavailable)["detail"].GetValue<string>());

@@ -1,6 +1,5 @@
 using System.Net;
 using CustomerSuccess.Metrics.Ledger;
-using Npgsql;
 using static CustomerSuccess.Metrics.IntegrationTests.Events;
 
 namespace CustomerSuccess.Metrics.IntegrationTests;
@@ -16,15 +15,10 @@ public class UpgradeToCustomerTablesTests(MetricsApp app) : IClassFixture<Metric
     {
         var signed = Signed("kt-1", "kt", "kt-c1", "2024-01-15", 10_000);
         (await app.PostEventsAsync(signed)).ShouldBe(HttpStatusCode.OK);
-        await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
-        {
-            await connection.OpenAsync();
-            // As the tables are when an earlier version's store is migrated: created, and empty.
-            await using var delete = new NpgsqlCommand(
-                $"delete from {app.Schema}.{ReadModelTables.RecordedInstantsName}; delete from {app.Schema}.{ReadModelTables.CustomersName}; " +
-                $"delete from {app.Schema}.{ReadModelTables.CustomerDetailsName}", connection);
-            await delete.ExecuteNonQueryAsync();
-        }
+        // As the tables are when an earlier version's store is migrated: created, and empty.
+        await app.ExecuteSqlAsync(
+            $"delete from {app.Schema}.{ReadModelTables.RecordedInstantsName}; delete from {app.Schema}.{ReadModelTables.CustomersName}; " +
+            $"delete from {app.Schema}.{ReadModelTables.CustomerDetailsName}");
 
         var upsold = Upsold("kt-2", "kt", "kt-c1", "2024-02-15", 1_000);
         Assert.Contains("projections rebuild", (await app.PostEventsAsync(upsold)).ShouldBe(HttpStatusCode.ServiceUnavailable)["detail"].GetValue<string>());
