@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using CustomerSuccess.Metrics.Api.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using static CustomerSuccess.Metrics.IntegrationTests.Events;
 
 namespace CustomerSuccess.Metrics.IntegrationTests;
@@ -11,6 +13,15 @@ public sealed class PrivateDatabaseApp : MetricsApp
     private readonly EmbeddedPostgres _server = EmbeddedPostgres.Start(TextWriter.Null, ["fsync=off"]);
 
     protected override string ConnectionString => _server.ConnectionString;
+
+    /// <summary>What the host logged at error level, so that an answer other than the one expected says why.</summary>
+    public ErrorLog Errors { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging => logging.AddProvider(Errors));
+    }
 
     /// <summary>Stops the server, as a crash or a restart of the database would, keeping its data.</summary>
     public void StopDatabase() => PgCtl("-m", "immediate", "stop");
@@ -85,8 +96,14 @@ public class DatabaseOutageTests(PrivateDatabaseApp app) : IClassFixture<Private
             await Task.Delay(250);
         }
 
-        Assert.Equal(15_000m, (await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).ShouldBe(HttpStatusCode.OK).Decimal("arr"));
-        var history = (await app.GetAsync("/api/v1/customers/out/events")).ShouldBe(HttpStatusCode.OK)["events"].AsArray();
+        Assert.Equal(15_000m, Answered(await app.GetAsync("/api/v1/arr?asOf=2024-12-31")).Decimal("arr"));
+        var history = Answered(await app.GetAsync("/api/v1/customers/out/events"))["events"].AsArray();
         Assert.Equal(["out-1", "out-2"], history.Select(e => e!["eventId"]!.GetValue<string>()));
+    }
+
+    private Reply Answered(Reply reply)
+    {
+        Assert.True(reply.Status == HttpStatusCode.OK, $"{(int)reply.Status}: {reply.Text}\nThe host logged:\n{string.Join("\n", app.Errors.Entries)}");
+        return reply;
     }
 }
