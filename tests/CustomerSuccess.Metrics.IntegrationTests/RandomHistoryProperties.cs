@@ -89,6 +89,8 @@ public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryPrope
             Assert.Null(retention.Body!["netRenewalRate"]);
         }
 
+        await CheckRenewalsAsync(known, from, to, knownAt);
+
         var arrQuery = $"/api/v1/arr?asOf={to:yyyy-MM-dd}&knownAt={knownAt}";
         var arr = (await app.GetAsync(arrQuery)).ShouldBe(HttpStatusCode.OK);
         Assert.Equal(arrAtEnd.Count(c => c.Value > 0m), arr["activeCustomers"].GetValue<int>());
@@ -152,6 +154,9 @@ public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryPrope
 
     private static decimal Money(decimal amount) => Math.Round(amount, 2, MidpointRounding.ToEven);
 
+    /// <summary>An amount as text whatever its scale, so that 12000 and 12000.00 read alike.</summary>
+    private static string Text(decimal? amount) => amount?.ToString("0.##########", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
     private const decimal Largest = 1_000_000_000_000m;
 
     /// <summary>An amount of the chosen kind, never above <paramref name="atMost"/>.</summary>
@@ -185,6 +190,84 @@ public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryPrope
     private static string WithArr(string json, decimal placeholder, string field) =>
         json.Replace($"\"arr\":{placeholder}", field, StringComparison.Ordinal);
 
+    /// <summary>Renewals due in [from, to] hold exactly the terms the definition gives, with their outcomes, ARR and rates.</summary>
+    private async Task CheckRenewalsAsync(List<Published> known, LocalDate from, LocalDate to, string knownAt)
+    {
+        var expected = TermsDue(known).Where(t => t.End >= from && t.End <= to).ToList();
+        var reply = (await app.GetAsync($"/api/v1/renewals?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&knownAt={knownAt}")).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal(
+            expected.Select(t => $"{t.Customer}/{t.Contract}/{t.End:yyyy-MM-dd}/{t.Status}/{Text(Money(t.Arr))}/{Text(t.Renewed is { } r ? Money(r) : null)}")
+                .Order(StringComparer.Ordinal),
+            reply["contracts"].AsArray().Select(c =>
+                    $"{c!["customerId"]}/{c["contractId"]}/{c["termEndDate"]}/{c["status"]}/{Text(c["arr"]!.GetValue<decimal>())}/{Text(c["renewedArr"]?.GetValue<decimal>())}")
+                .Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Count, reply["due"].GetValue<int>());
+        var renewed = expected.Where(t => t.Renewed is not null).ToList();
+        var decided = expected.Where(t => t.Status != "pending").ToList();
+        var prior = decided.Sum(t => t.Arr);
+        if (prior == 0m)
+        {
+            Assert.Null(reply.Body!["grossRenewalRateByArr"]);
+            return;
+        }
+
+        Assert.Equal(Round(renewed.Sum(t => Math.Min(t.Renewed!.Value, t.Arr)) / prior), reply.Decimal("grossRenewalRateByArr"));
+        Assert.Equal(Round(renewed.Sum(t => t.Renewed!.Value) / prior), reply.Decimal("netRenewalRateByArr"));
+        Assert.Equal(Round((decimal)renewed.Count / decided.Count), reply.Decimal("renewalRateByCount"));
+    }
+
+    /// <summary>
+    /// Every term of every contract, straight from the definition: a signing sets a term to the year's end (a cross-sell
+    /// none), a renewal the term it sends. A renewal from 60 days before to 30 after the term end renews it; a later one
+    /// leaves it pending; an earlier one replaces it. A churn with a term open churns it; a term still open is pending.
+    /// </summary>
+    private static List<(string Customer, string Contract, LocalDate End, string Status, decimal Arr, decimal? Renewed)> TermsDue(List<Published> known)
+    {
+        var voided = known.Where(p => p.Voids is not null).Select(p => p.Voids!).ToHashSet();
+        var arr = new Dictionary<(string Customer, string Contract), decimal>();
+        var ends = new Dictionary<(string Customer, string Contract), LocalDate?>();
+        var terms = new List<(string, string, LocalDate, string, decimal, decimal?)>();
+        foreach (var p in known.Select((p, i) => (p, i)).Where(x => x.p.Contract is not null && !voided.Contains(x.p.EventId))
+                     .OrderBy(x => x.p.Date).ThenBy(x => x.i).Select(x => x.p))
+        {
+            var key = (p.Customer, p.Contract!);
+            var before = arr.GetValueOrDefault(key);
+            switch (p.Kind)
+            {
+                case "open":
+                    arr[key] = p.Amount;
+                    ends[key] = p.Json.Contains("\"contract.signed\"", StringComparison.Ordinal) ? new LocalDate(p.Date.Year, 12, 31) : null;
+                    break;
+                case "up":
+                    arr[key] = before + p.Amount;
+                    break;
+                case "down":
+                    arr[key] = before - p.Amount;
+                    break;
+                case "renew":
+                    if (ends[key] is { } end && p.Date >= end.PlusDays(-60))
+                    {
+                        terms.Add(p.Date <= end.PlusDays(30) ? (p.Customer, p.Contract!, end, "renewed", before, p.Amount) : (p.Customer, p.Contract!, end, "pending", before, null));
+                    }
+
+                    arr[key] = p.Amount;
+                    ends[key] = p.Date.PlusYears(1);
+                    break;
+                default:
+                    if (ends.Remove(key, out var open) && open is { } churnedEnd)
+                    {
+                        terms.Add((p.Customer, p.Contract!, churnedEnd, "churned", before, null));
+                    }
+
+                    arr[key] = 0m;
+                    break;
+            }
+        }
+
+        terms.AddRange(ends.Where(e => e.Value is not null).Select(e => (e.Key.Customer, e.Key.Contract, e.Value!.Value, "pending", arr[e.Key], (decimal?)null)));
+        return terms;
+    }
+
     /// <summary>ARR per customer at the end of a day, straight from the definitions: replay in effective order.</summary>
     private static Dictionary<string, decimal> ArrByCustomer(List<Published> known, LocalDate asOf)
     {
@@ -206,7 +289,7 @@ public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryPrope
         return contracts.GroupBy(c => c.Key.Item1).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
     }
 
-    /// <summary>Valid histories, split into knowledge steps; some upsells arrive late (backdated) and some are voided later.</summary>
+    /// <summary>Valid histories, split into knowledge steps; some upsells arrive late (backdated) and some are voided, in the same step or a later one.</summary>
     internal static List<List<Published>> Generate(Random random, Amounts amounts, int customers, int knowledgeSteps)
     {
         var steps = Enumerable.Range(0, knowledgeSteps).Select(_ => new List<Published>()).ToList();
@@ -288,7 +371,8 @@ public abstract class RandomHistoryProperties(MetricsApp app, RandomHistoryPrope
                 if (p.Kind == "up" && !late && random.Next(6) == 0 && step < knowledgeSteps - 1)
                 {
                     var voidId = Id();
-                    steps[random.Next(step + 1, knowledgeSteps)].Add(new Published(Voided(voidId, p.EventId), voidId, customer, null, p.Date, "void", 0m, p.EventId));
+                    // Sometimes in the very batch that sends the upsell, after it.
+                    steps[random.Next(step, knowledgeSteps)].Add(new Published(Voided(voidId, p.EventId), voidId, customer, null, p.Date, "void", 0m, p.EventId));
                 }
 
                 step = Math.Min(knowledgeSteps - 1, step + (random.Next(4) == 0 ? 1 : 0));

@@ -70,6 +70,19 @@ public class RenewalsTests(MetricsApp app) : IClassFixture<MetricsApp>, IAsyncLi
     }
 
     [Fact]
+    public async Task an_event_voided_in_the_batch_that_sent_it_is_not_part_of_the_term()
+    {
+        (await app.PostEventsAsync(Batch(
+            SignedUntil("rv-1", "rv-a", "rv-a1", "2026-07-01", 2_000, "2027-06-30"),
+            Upsold("rv-2", "rv-a", "rv-a1", "2026-09-01", 500),
+            Voided("rv-3", "rv-2"),
+            Renewed("rv-4", "rv-a", "rv-a1", "2027-06-15", 2_200, "2028-06-30")))).ShouldBe(HttpStatusCode.OK);
+
+        var term = ByCustomer((await app.GetAsync("/api/v1/renewals?from=2027-01-01&to=2027-12-31")).ShouldBe(HttpStatusCode.OK))["rv-a"];
+        Assert.Equal(("renewed", 2_000m, 2_200m), (term["status"]!.GetValue<string>(), term["arr"]!.GetValue<decimal>(), term["renewedArr"]!.GetValue<decimal>()));
+    }
+
+    [Fact]
     public async Task a_renewal_recorded_later_is_not_seen_as_known_before_it()
     {
         var reply = (await app.GetAsync($"/api/v1/renewals?{Year}&knownAt={InstantPattern.ExtendedIso.Format(Late - Duration.FromHours(1))}"))

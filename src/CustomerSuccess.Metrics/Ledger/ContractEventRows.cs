@@ -16,25 +16,16 @@ namespace CustomerSuccess.Metrics.Ledger;
 /// </summary>
 public static class ContractEventRows
 {
-    /// <summary>Queues the rows of a batch's contract events, all in one statement, and the ends of those its voids retract.</summary>
-    public static void Queue(IDocumentOperations operations, ReadModelTables tables, IEnumerable<IEvent> customerEvents)
+    /// <summary>
+    /// Queues the rows of a batch's contract events, all in one statement, then the ends of those its voids retract: a
+    /// void may come in the same batch as the event it retracts.
+    /// </summary>
+    public static void Queue(IDocumentOperations operations, ReadModelTables tables, IReadOnlyList<IEvent> customerEvents)
     {
-        var rows = new List<Dictionary<string, object?>>();
-        foreach (var e in customerEvents)
-        {
-            var recordedAt = Instant.FromDateTimeOffset(e.Timestamp);
-            switch (e.Data)
-            {
-                case EventVoided voided:
-                    operations.QueueSqlCommand(
-                        $"update {tables.ContractEvents} set known_to = ? where event_id = ? and known_to is null", recordedAt, voided.VoidedEventId);
-                    break;
-                case IContractEvent contractEvent:
-                    rows.Add(Row(e.StreamKey!, TimelineEntry.From(contractEvent, e.Sequence, recordedAt)));
-                    break;
-            }
-        }
-
+        var rows = customerEvents
+            .Where(e => e.Data is IContractEvent)
+            .Select(e => Row(e.StreamKey!, TimelineEntry.From((IContractEvent)e.Data, e.Sequence, Instant.FromDateTimeOffset(e.Timestamp))))
+            .ToList();
         if (rows.Count > 0)
         {
             // One JSON array read as typed records: absent fields are nulls of their column's type.
@@ -42,6 +33,13 @@ public static class ContractEventRows
                 $"insert into {tables.ContractEvents} ({Columns}) select {Columns} from jsonb_to_recordset(?::jsonb) as r({Types}) " +
                 "on conflict (event_id) do nothing",
                 JsonSerializer.Serialize(rows));
+        }
+
+        foreach (var e in customerEvents.Where(e => e.Data is EventVoided))
+        {
+            operations.QueueSqlCommand(
+                $"update {tables.ContractEvents} set known_to = ? where event_id = ? and known_to is null",
+                Instant.FromDateTimeOffset(e.Timestamp), ((EventVoided)e.Data).VoidedEventId);
         }
     }
 

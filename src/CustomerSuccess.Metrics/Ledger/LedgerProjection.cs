@@ -101,7 +101,7 @@ public sealed class LedgerProjection : ProjectionBase, IProjection
         var customerStreams = streams.Where(s => StreamKeys.IsCustomer(s.Key)).ToList();
         if (customerStreams.Count > 0)
         {
-            ContractEventRows.Queue(operations, _tables, customerStreams.SelectMany(s => s));
+            ContractEventRows.Queue(operations, _tables, [.. customerStreams.SelectMany(s => s)]);
             await ProjectCustomersAsync(operations, customerStreams, rows, cancellation).ConfigureAwait(false);
         }
 
